@@ -1,0 +1,5 @@
+"""Run the CLI: ``python -m kg``."""
+
+from kg.cli import main
+
+main()
