@@ -6,12 +6,10 @@ with the deployment; instance data lives under a configurable base (default ``ht
 
 from __future__ import annotations
 
-import re
-from urllib.parse import quote
-
-from pypinyin import Style, lazy_pinyin
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
+
+from kg.normalise.slugs import slugify
 
 ZW = Namespace("https://w3id.org/zwgk/def#")
 ZWT = Namespace("https://w3id.org/zwgk/type/")  # requirement types (SKOS concept scheme)
@@ -132,14 +130,6 @@ readerNote = ZW.readerNote  # what the reader had to do (for the data steward)
 
 
 # --- minting ---------------------------------------------------------------------------------------
-def slugify(text: str) -> str:
-    """Readable ASCII slug from Chinese or mixed text: 区财政局 → qu-cai-zheng-ju."""
-    parts = lazy_pinyin(text, style=Style.NORMAL, errors=lambda s: list(s))
-    joined = "-".join(p.lower() for p in parts if p.strip())
-    slug = re.sub(r"[^a-z0-9]+", "-", joined).strip("-")
-    return slug or quote(text, safe="")
-
-
 class Minter:
     """Mints instance IRIs under one base. Every IRI is derived from content, never from file order."""
 
@@ -173,6 +163,10 @@ class Minter:
 
     def agency(self, region_slug: str, name: str) -> URIRef:
         return self.iri(f"id/agency/{region_slug}/{slugify(name)}")
+
+    def organ(self, name: str) -> URIRef:
+        """An issuing organ known from an issuer code (国务院办公厅), outside any plan's region."""
+        return self.iri(f"id/organ/{slugify(name)}")
 
     def document(self, number_slug: str) -> URIRef:
         return self.iri(f"id/document/{number_slug}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from kg.parse.model import Origin, Span
+from kg.parse.model import Origin, ParsedPlan, Row, Span
 
 
 class Role(str, Enum):
@@ -102,3 +102,32 @@ class QuantitativeTarget:
     comparator: str  # at-least | at-most | within | equal
     value: float
     unit: str  # 工作日 | 日 | 小时 | % | 次 …
+
+
+@dataclass(frozen=True)
+class LiftedRequirement:
+    """A parsed row with every carried value normalised: the unit kg/rdf.py turns into triples."""
+
+    row: Row
+    key: str  # IRI key within the plan: the printed 序号, or u<order> where none is printed
+    agencies: tuple[AgencyMention, ...]
+    deadlines: tuple[Deadline, ...]
+    citations: tuple[DocumentReference, ...]
+    types: tuple[str, ...]  # requirement-type slugs
+    targets: tuple[QuantitativeTarget, ...] = ()
+
+
+@dataclass(frozen=True)
+class LiftedPlan:
+    """One plan, parsed and normalised."""
+
+    parsed: ParsedPlan
+    slug: str  # IRI key, e.g. kunming-panlong-2018
+    year: int
+    kind: str  # division-of-work (分工方案) | work-points (工作要点)
+    region: Region
+    notice_number: DocumentReference | None  # the notice's own 发文字号
+    implements: tuple[DocumentReference, ...]
+    citations: tuple[DocumentReference, ...]  # every document the plan cites, notice included
+    requirements: tuple[LiftedRequirement, ...]
+    missing_seq: tuple[int, ...]  # gaps in the printed 序号 sequence

@@ -1,0 +1,62 @@
+"""Lifting speed: MB/s of source text for the whole corpus, beside the floor (read + split into lines).
+
+Run: .venv/bin/python bench/lift.py [--repeat N] [CORPUS]. Prints a ratio; no pass/fail (target ≥ 5 MB/s per core).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from kg.lift import lift_document
+from kg.sources import find_sources, read_source
+
+
+def _floor(paths: list[Path]) -> int:
+    size = 0
+    for path in paths:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        size += len(text.encode("utf-8"))
+        text.split("\n")
+    return size
+
+
+def _lift(paths: list[Path]) -> int:
+    size = 0
+    for path in paths:
+        doc = read_source(path)
+        lift_document(doc)
+        size += doc.size
+    return size
+
+
+def _time(fn, paths, repeat: int) -> tuple[float, int]:
+    best = float("inf")
+    size = 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        size = fn(paths)
+        best = min(best, time.perf_counter() - start)
+    return best, size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("corpus", nargs="?", default=str(Path(__file__).resolve().parent.parent / "corpus"))
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    paths = find_sources(Path(args.corpus))
+    _lift(paths)  # warm caches (rule files, pinyin tables)
+    floor_s, size = _time(_floor, paths, args.repeat)
+    lift_s, _ = _time(_lift, paths, args.repeat)
+    mb = size / 1e6
+    print(f"corpus: {len(paths)} documents, {mb:.3f} MB")
+    print(f"floor (read + split lines): {floor_s * 1000:8.2f} ms  {mb / floor_s:8.1f} MB/s")
+    print(f"lift (parse + normalise):   {lift_s * 1000:8.2f} ms  {mb / lift_s:8.1f} MB/s  (one core)")
+    print(f"ratio lift/floor: {lift_s / floor_s:.1f}x   target ≥ 5 MB/s per core: "
+          f"{'met' if mb / lift_s >= 5 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

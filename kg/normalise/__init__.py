@@ -1,0 +1,1 @@
+"""Normalisation stage: printed cells → agencies with roles, deadlines, document numbers, types."""

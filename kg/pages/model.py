@@ -1,0 +1,138 @@
+"""The site model: every page's context as a plain dict, built from a few queries per kind of page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.pages.facts import Facts, group_by
+from kg.pages.paths import Paths, root_for
+from kg.pages.sources import SourceText, load_source
+from kg.settings import Settings
+
+# RDF alternates every entity page links (suffix, media type, label).
+ALTERNATES = ((".ttl", "text/turtle", "Turtle"), (".nt", "application/n-triples", "N-Triples"),
+              (".jsonld", "application/ld+json", "JSON-LD"), (".rdf", "application/rdf+xml", "RDF/XML"))
+Context = dict[str, Any]
+
+
+class SiteModel:
+    """Page contexts for one built store; each kind is built once, on first use, and kept."""
+
+    def __init__(self, store: ox.Store, settings: Settings, build_dir: Path | None = None) -> None:
+        from kg.pages import kinds  # the builders import this module
+
+        self.store = store
+        self.settings = settings
+        self.build_dir = build_dir or settings.build
+        self.facts = Facts(store, settings.site_templates / "queries")
+        self.paths = Paths(settings.base)
+        self.kinds = kinds.KINDS
+        self._contexts: dict[str, list[Context]] = {}
+        self._by_path: dict[str, tuple[str, str]] = {}  # page path → (kind, iri)
+        self._descriptions: dict[str, list[ox.Triple]] | None = None
+        self._memo: dict[str, Any] = {}
+        for kind, spec in self.kinds.items():
+            for iri in spec.members(self):
+                path = self.paths.path(iri)
+                if path is not None:
+                    self.paths.known.add(path)
+                    self._by_path[path] = (kind, iri)
+
+    # --- lookups shared by the builders ---------------------------------------------------------
+    def memo(self, key: str, make: Callable[[], Any]) -> Any:
+        """A value several builders share (the requirement index …), made once."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
+
+    @cached_property
+    def labels(self) -> dict[str, dict[str, str]]:
+        return {row["thing"]: row for row in self.facts.rows("labels")}
+
+    def label(self, iri: str | None, lang: str = "zh") -> str:
+        """The label to show for an IRI: Chinese first, then untagged, then English, then the IRI's tail."""
+        if not iri:
+            return ""
+        found = self.labels.get(iri, {})
+        order = ("zh", "plain", "en") if lang == "zh" else ("en", "plain", "zh")
+        for key in order:
+            if found.get(key):
+                return found[key]
+        return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+    def ref(self, iri: str | None, label: str | None = None) -> dict[str, Any] | None:
+        """A link to a resource: its IRI, its root-relative href (None if it has no page) and labels."""
+        if not iri:
+            return None
+        return {"iri": iri, "href": self.paths.href(iri), "label": label or self.label(iri),
+                "label_en": self.labels.get(iri, {}).get("en")}
+
+    @cached_property
+    def sources(self) -> dict[str, SourceText]:
+        return {row["source"]: load_source(row["source"], row["label"], row["sha"], self.settings.corpus)
+                for row in self.facts.rows("sources")}
+
+    def source_ref(self, iri: str | None) -> dict[str, Any] | None:
+        source = self.sources.get(iri or "")
+        if source is None:
+            return None
+        return {"iri": source.iri, "name": source.name, "sha256": source.sha256,
+                "href": source.site_file if source.path else None, "page": self.paths.href(source.iri)}
+
+    def page(self, kind: str, iri: str, title: str, **fields: Any) -> Context:
+        """The fields every page has; `fields` adds the kind's own."""
+        path = self.paths.path(iri) or kind
+        return {"kind": kind, "iri": iri, "path": path, "root": root_for(path), "title": title,
+                "title_en": fields.pop("title_en", None), "base": self.paths.base,
+                "url": self.paths.base + path + ".html" if iri.startswith(self.paths.base) else None,
+                "alternates": [{"href": path.rsplit("/", 1)[-1] + suffix, "media": media, "label": label}
+                               for suffix, media, label in ALTERNATES],
+                "searchable": kind in ("plan", "requirement", "agency", "document"), **fields}
+
+    # --- pages -----------------------------------------------------------------------------------
+    def contexts(self, kind: str) -> list[Context]:
+        """Every page of one kind (built once)."""
+        if kind not in self._contexts:
+            self._contexts[kind] = self.kinds[kind].build(self)
+        return self._contexts[kind]
+
+    def context_for(self, path: str) -> Context | None:
+        """The context of the page at a site path (``id/plan/x``), or None."""
+        found = self._by_path.get(path)
+        if found is None:
+            return None
+        kind, iri = found
+        return next((c for c in self.contexts(kind) if c["iri"] == iri), None)
+
+    def kind_of(self, path: str) -> str | None:
+        found = self._by_path.get(path)
+        return found[0] if found else None
+
+    def paths_of(self, kind: str) -> list[str]:
+        return [path for path, (k, _) in self._by_path.items() if k == kind]
+
+    # --- RDF descriptions (the .ttl/.nt/.jsonld/.rdf alternates) ---------------------------------
+    def load_all_descriptions(self) -> None:
+        """Run the description query once for every resource (what a full site render needs)."""
+        out: dict[str, list[ox.Triple]] = {}
+        for solution in self.facts.solutions("describe"):
+            this = solution["this"]
+            if isinstance(this, ox.NamedNode):
+                out.setdefault(this.value, []).append(
+                    ox.Triple(solution["s"], solution["p"], solution["o"]))
+        self._descriptions = out
+
+    def description(self, iri: str) -> list[ox.Triple]:
+        """The triples published about one resource."""
+        if self._descriptions is not None:
+            return self._descriptions.get(iri, [])
+        return [ox.Triple(s["s"], s["p"], s["o"]) for s in self.facts.solutions("describe", this=iri)]
+
+
+Builder = Callable[[SiteModel], list[Context]]
+__all__ = ["ALTERNATES", "Context", "SiteModel", "group_by"]

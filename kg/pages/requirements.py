@@ -1,0 +1,135 @@
+"""Requirement (具体要求) rows for every table that lists requirements, and the requirement pages."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kg import vocab as V
+from kg.pages.facts import first, group_by, values
+from kg.pages.model import Context, SiteModel
+
+ROLE_ORDER = {str(iri): i for i, iri in enumerate(V.ROLE.values())}
+ROLE_KEY = {str(iri): key for key, iri in V.ROLE.items()}
+DEADLINE_KIND = {str(iri): key for key, iri in V.DEADLINE_CLASS.items()}
+INFERRED = str(V.Inferred)
+RECONSTRUCTED = str(V.ReconstructedAlignment)
+
+
+def _node_number(iri: str) -> int:
+    match = re.search(r"/(\d+)$", iri)
+    return int(match.group(1)) if match else 0
+
+
+def requirement_index(model: SiteModel) -> dict[str, dict[str, Any]]:
+    """One summary per requirement (what a table row shows), keyed by IRI, in plan and document order."""
+    return model.memo("requirement-index", lambda: _index(model))
+
+
+def _index(model: SiteModel) -> dict[str, dict[str, Any]]:
+    assignments = group_by(model.facts.rows("assignments"), "req")
+    deadlines = group_by(model.facts.rows("deadlines"), "req")
+    types = group_by(model.facts.rows("requirement-types"), "req")
+    index: dict[str, dict[str, Any]] = {}
+    for row in model.facts.rows("requirements"):
+        iri = row["req"]
+        index[iri] = {
+            "iri": iri, "href": model.paths.href(iri), "label": row.get("label", ""),
+            "seq": row.get("seq"), "order": row.get("order"), "text": row.get("text", ""),
+            "plan": model.ref(row["plan"]), "group": row.get("group"),
+            "first": row.get("first"), "last": row.get("last"), "source": row.get("source"),
+            "reconstructed": row.get("alignment") == RECONSTRUCTED, "confidence": row.get("confidence"),
+            "agencies": _assignments(model, assignments.get(iri, [])),
+            "deadlines": _deadlines(model, deadlines.get(iri, [])),
+            "types": [model.ref(t) for t in values(types.get(iri, []), "type")],
+        }
+    return index
+
+
+def _assignments(model: SiteModel, rows: list[dict]) -> list[dict[str, Any]]:
+    out = []
+    for a, group in group_by(rows, "assignment").items():
+        role = first(group, "role")
+        out.append({"anchor": f"assignment-{_node_number(a)}", "n": _node_number(a),
+                    "agency": model.ref(first(group, "agency")), "role": ROLE_KEY.get(role, ""),
+                    "role_zh": model.label(role), "role_en": model.label(role, "en"),
+                    "printed": first(group, "printed", ""), "inferred": first(group, "origin") == INFERRED,
+                    "carried_from": model.ref(first(group, "carriedFrom"))})
+    return sorted(out, key=lambda a: (ROLE_ORDER.get(str(V.ROLE.get(a["role"], "")), 9), a["n"]))
+
+
+def _deadlines(model: SiteModel, rows: list[dict]) -> list[dict[str, Any]]:
+    out = []
+    for d, group in group_by(rows, "deadline").items():
+        cls = next((c for c in values(group, "class") if c in DEADLINE_KIND), None)
+        out.append({"anchor": f"deadline-{_node_number(d)}", "n": _node_number(d),
+                    "kind": DEADLINE_KIND.get(cls or "", ""), "kind_zh": model.label(cls),
+                    "kind_en": model.label(cls, "en"), "printed": first(group, "printed", ""),
+                    "due": first(group, "due"), "year_inferred": first(group, "yearInferred", False),
+                    "event": first(group, "event"), "frequency": first(group, "frequency"),
+                    "within": first(group, "within"), "inferred": first(group, "origin") == INFERRED,
+                    "carried_from": model.ref(first(group, "carriedFrom"))})
+    return sorted(out, key=lambda d: d["n"])
+
+
+def members(model: SiteModel) -> list[str]:
+    return [row["req"] for row in model.facts.rows("requirements")]
+
+
+def build(model: SiteModel) -> list[Context]:
+    """The page of every requirement."""
+    index = requirement_index(model)
+    groups = {row["group"]: row for row in model.facts.rows("groups")}
+    cites = group_by(model.facts.rows("citations"), "citer")
+    extras = group_by(model.facts.rows("requirement-extras"), "req")
+    by_plan = _by_plan(index)
+    position = {iri: i for siblings in by_plan.values() for i, iri in enumerate(siblings)}
+    pages = []
+    for iri, req in index.items():
+        siblings, i = by_plan[req["plan"]["iri"]], position[iri]
+        source = model.sources.get(req["source"] or "")
+        pages.append(model.page(
+            "requirement", iri, req["label"], req=req,
+            group_path=_group_path(model, groups, req["group"]),
+            citations=[model.ref(doc) for doc in values(cites.get(iri, []), "doc")],
+            notes=values(extras.get(iri, []), "note"),
+            targets=values(extras.get(iri, []), "targetText"),
+            source=model.source_ref(req["source"]),
+            quote=source.quote(req["first"], req["last"]) if source else [],
+            previous=model.ref(siblings[i - 1]) if i > 0 else None,
+            next=model.ref(siblings[i + 1]) if i + 1 < len(siblings) else None,
+            jsonld=_jsonld(model, req)))
+    return pages
+
+
+def _by_plan(index: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for iri, req in index.items():
+        out.setdefault(req["plan"]["iri"], []).append(iri)
+    return out
+
+
+def _group_path(model: SiteModel, groups: dict[str, dict], group: str | None) -> list[dict[str, Any]]:
+    """Outer group first: 工作任务 → sub-heading."""
+    path = []
+    while group and group in groups and len(path) < 5:
+        path.insert(0, model.ref(group, groups[group]["label"]))
+        group = groups[group].get("parent")
+    return path
+
+
+def _jsonld(model: SiteModel, req: dict[str, Any]) -> dict[str, Any]:
+    """schema.org: a requirement is a provision (Legislation) that is part of its plan."""
+    doc: dict[str, Any] = {"@context": "https://schema.org", "@type": "Legislation", "@id": req["iri"],
+                           "name": req["label"], "inLanguage": "zh", "legislationType": "具体要求",
+                           "isPartOf": {"@id": req["plan"]["iri"], "@type": "Legislation",
+                                        "name": req["plan"]["label"]}}
+    if req["text"]:
+        doc["text"] = req["text"]
+    if req["types"]:
+        doc["about"] = [{"@type": "DefinedTerm", "@id": t["iri"], "name": t["label"]} for t in req["types"]]
+    agencies = [a["agency"] for a in req["agencies"] if a["agency"]]
+    if agencies:
+        doc["legislationResponsible"] = [{"@type": "GovernmentOrganization", "@id": a["iri"], "name": a["label"]}
+                                         for a in agencies]
+    return doc

@@ -1,0 +1,62 @@
+"""Generic pages for the resources that have no page of their own kind: notices, task groups, source
+documents and lifting runs. They show the resource's RDF description as a property table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg import vocab as V
+from kg.pages.facts import group_by, values
+from kg.pages.model import Context, SiteModel
+from kg.pages.requirements import requirement_index
+
+TYPE = str(V.RDF.type)
+IN_GROUP = str(V.inGroup)
+
+
+def members(model: SiteModel) -> list[str]:
+    return values(model.facts.rows("resources"), "thing")
+
+
+def build(model: SiteModel) -> list[Context]:
+    """One generic page per resource."""
+    index = requirement_index(model)
+    classes = group_by(model.facts.rows("resources"), "thing")
+    pages = []
+    for iri, rows in classes.items():
+        pages.append(resource_page(model, iri, values(rows, "class"), index))
+    return pages
+
+
+def resource_page(model: SiteModel, iri: str, classes: list[str], index: dict[str, dict]) -> Context:
+    """The context of a generic page, from the resource's description."""
+    outgoing: dict[str, list[dict[str, Any]]] = {}
+    incoming: dict[str, list[dict[str, Any]]] = {}
+    for triple in model.description(iri):
+        s, p, o = triple.subject, triple.predicate.value, triple.object
+        if isinstance(s, ox.NamedNode) and s.value == iri and p != TYPE:
+            outgoing.setdefault(p, []).append(term_value(model, o))
+        elif isinstance(o, ox.NamedNode) and o.value == iri and isinstance(s, ox.NamedNode) and p != IN_GROUP:
+            incoming.setdefault(p, []).append(term_value(model, s))
+    label = model.label(iri)
+    source = model.source_ref(iri)
+    rows = sorted((r for r in index.values() if r["group"] == iri), key=lambda r: r["order"] or 0)
+    return model.page(
+        "resource", iri, label, classes=[model.ref(c) for c in classes],
+        properties=[{"ref": model.ref(p), "values": v} for p, v in outgoing.items()],
+        incoming=[{"ref": model.ref(p), "values": v} for p, v in incoming.items()],
+        source=source, rows=rows,
+        jsonld={"@context": "https://schema.org", "@type": "Thing", "@id": iri, "name": label})
+
+
+def term_value(model: SiteModel, term: Any) -> dict[str, Any]:
+    """How a property value shows: a link for IRIs, the text (and its language or datatype) for literals."""
+    if isinstance(term, ox.NamedNode):
+        return {"ref": model.ref(term.value)}
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value.rsplit("#", 1)[-1]
+        return {"text": term.value, "lang": term.language,
+                "datatype": None if term.language or datatype == "string" else datatype}
+    return {"text": "（空白节点 blank node）", "lang": None, "datatype": None}

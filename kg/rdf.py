@@ -1,0 +1,330 @@
+"""LiftedPlan records → RDF: one named graph per plan, plus the nodes plans share (documents, regions).
+
+One function per entity kind. Shared nodes (official documents, regions, agencies' regions) are written
+into the plan's graph too when the plan mentions them, so each plan graph stands alone; the shared graph
+holds what no single plan owns (the dataset description, merged document facts).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
+
+from kg import vocab as V
+from kg.normalise.docnumbers import number_slug
+from kg.normalise.model import (AgencyMention, Deadline, DocumentReference, LiftedPlan, LiftedRequirement,
+                                QuantitativeTarget, Region)
+from kg.parse.model import Alignment, Cell, Origin, Span, TaskGroup
+from kg.vocab import ZWT, Minter, slugify
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
+def origin_iri(origin: Origin) -> URIRef:
+    return V.Printed if origin is Origin.PRINTED else V.Inferred
+
+
+class PlanWriter:
+    """Writes one plan's triples into a graph."""
+
+    def __init__(self, plan: LiftedPlan, graph: Graph, minter: Minter) -> None:
+        self.plan = plan
+        self.g = graph
+        self.m = minter
+        self.plan_iri = minter.plan(plan.slug)
+        self.source_iri = minter.source(plan.parsed.source.sha256)
+        self.requirement_iris: dict[int, URIRef] = {}  # by printed 序号, for carriedFrom links
+
+    def write(self) -> None:
+        self._plan()
+        self._source()
+        region_iri = write_region(self.g, self.m, self.plan.region)
+        self.g.add((self.plan_iri, V.region, region_iri))
+        group_iris = self._groups()
+        for req in self.plan.requirements:
+            if req.row.seq is not None:
+                self.requirement_iris[req.row.seq] = self.m.requirement(self.plan.slug, req.key)
+        for req in self.plan.requirements:
+            self._requirement(req, group_iris)
+
+    # --- plan, notice, source ---------------------------------------------------------------------
+    def _plan(self) -> None:
+        p, g, plan = self.plan_iri, self.g, self.plan
+        g.add((p, RDF.type, V.DivisionOfWorkPlan if plan.kind == "division-of-work" else V.WorkPoints))
+        g.add((p, DCTERMS.title, zh(plan.parsed.plan_title)))
+        g.add((p, RDFS.label, zh(plan.parsed.plan_title)))
+        g.add((p, V.year, Literal(str(plan.year), datatype=XSD.gYear)))
+        g.add((p, V.layout, Literal(plan.parsed.layout)))
+        g.add((p, V.sourceDocument, self.source_iri))
+        for n in plan.missing_seq:
+            g.add((p, V.missingSequenceNumber, Literal(n)))
+        notice = self._notice()
+        g.add((p, V.issuedBy, notice))
+        for ref in plan.implements:
+            g.add((p, V.implements, write_document(g, self.m, ref)))
+        for ref in plan.citations:
+            g.add((p, V.cites, write_document(g, self.m, ref)))
+
+    def _notice(self) -> URIRef:
+        n, g, notice = self.m.notice(self.plan.slug), self.g, self.plan.parsed.notice
+        g.add((n, RDF.type, V.Notice))
+        g.add((n, DCTERMS.title, zh(notice.title)))
+        g.add((n, RDFS.label, zh(notice.title)))
+        if notice.date:
+            g.add((n, DCTERMS.issued, Literal(notice.date, datatype=XSD.date)))
+        if notice.issuer:
+            issuer = self.m.agency(self.plan.region.slug, notice.issuer)
+            g.add((issuer, RDF.type, V.Agency))
+            g.add((issuer, SKOS.prefLabel, zh(notice.issuer)))
+            g.add((issuer, V.region, self.m.region(self.plan.region.slug)))
+            g.add((n, DCTERMS.publisher, issuer))
+            g.add((n, V.issuingOrgan, issuer))
+            g.add((self.plan_iri, DCTERMS.publisher, issuer))
+        if self.plan.notice_number and self.plan.notice_number.number:
+            number = self.plan.notice_number.number
+            g.add((n, V.documentNumber, Literal(number.canonical)))
+            g.add((n, V.issuerCode, Literal(number.issuer_code)))
+            g.add((n, V.documentYear, Literal(str(number.year), datatype=XSD.gYear)))
+            g.add((n, V.serialNumber, Literal(number.serial)))
+            g.add((n, V.printedAs, Literal(self.plan.notice_number.printed)))
+        self._span(n, notice.span)
+        return n
+
+    def _source(self) -> None:
+        s, g, src = self.source_iri, self.g, self.plan.parsed.source
+        g.add((s, RDF.type, V.SourceDocument))
+        g.add((s, RDFS.label, Literal(src.path.rsplit("/", 1)[-1])))
+        g.add((s, V.sha256, Literal(src.sha256)))
+        g.add((s, V.encoding, Literal(src.encoding)))
+        g.add((s, DCTERMS.extent, Literal(src.size)))
+        g.add((s, DCTERMS.format, Literal("text/plain")))
+
+    # --- groups & requirements ---------------------------------------------------------------------
+    def _groups(self) -> dict[tuple[str, ...], URIRef]:
+        iris: dict[tuple[str, ...], URIRef] = {}
+        outer_ordinal: dict[str, int] = {}
+        for group in self.plan.parsed.groups:
+            if group.level == 1:
+                outer_ordinal[group.title] = group.ordinal
+                path: tuple[str, ...] = (group.title,)
+                key = str(group.ordinal)
+            else:
+                parent = group.parent_title or ""
+                path = (parent, group.title)
+                key = f"{outer_ordinal.get(parent, 0)}.{group.ordinal}"
+            iri = self.m.task_group(self.plan.slug, key)
+            iris[path] = iri
+            self._group(iri, group, iris.get(path[:-1]) if len(path) > 1 else None)
+        return iris
+
+    def _group(self, iri: URIRef, group: TaskGroup, parent: URIRef | None) -> None:
+        g = self.g
+        g.add((iri, RDF.type, V.TaskGroup))
+        g.add((iri, RDFS.label, zh(group.title)))
+        g.add((iri, V.groupLevel, Literal(group.level)))
+        g.add((iri, V.documentOrder, Literal(group.ordinal)))
+        g.add((iri, V.inPlan, self.plan_iri))
+        g.add((self.plan_iri, V.hasTaskGroup, iri))
+        if parent is not None:
+            g.add((iri, V.parentGroup, parent))
+        self._span(iri, group.span)
+
+    def _requirement(self, req: LiftedRequirement, group_iris: dict[tuple[str, ...], URIRef]) -> None:
+        r, g, row = self.m.requirement(self.plan.slug, req.key), self.g, req.row
+        g.add((r, RDF.type, V.Requirement))
+        g.add((r, V.inPlan, self.plan_iri))
+        g.add((self.plan_iri, V.hasRequirement, r))
+        g.add((r, V.documentOrder, Literal(row.order)))
+        label = f"{self.plan.parsed.plan_title} 第{row.seq}项" if row.seq is not None else \
+            f"{self.plan.parsed.plan_title} 第{row.order}条（无序号）"
+        g.add((r, RDFS.label, zh(label)))
+        if row.seq is not None:
+            g.add((r, V.sequenceNumber, Literal(row.seq)))
+        if row.text is not None:
+            g.add((r, V.requirementText, zh(row.text.text)))
+        group = group_iris.get(row.group_path)
+        if group is not None:
+            g.add((r, V.inGroup, group))
+        g.add((r, V.sourceDocument, self.source_iri))
+        self._span(r, row.span)
+        g.add((r, V.alignment, V.PrintedAlignment if row.alignment is Alignment.PRINTED
+               else V.ReconstructedAlignment))
+        g.add((r, V.alignmentConfidence, Literal(Decimal(str(round(row.confidence, 2))))))
+        for note in row.notes:
+            g.add((r, V.readerNote, zh(note)))
+        for slug in req.types:
+            g.add((r, V.requirementType, ZWT[slug]))
+        for i, mention in enumerate(req.agencies, 1):
+            self._assignment(r, i, mention, row.agencies)
+        for i, deadline in enumerate(req.deadlines, 1):
+            self._deadline(r, i, deadline, row.deadline)
+        for ref in req.citations:
+            g.add((r, V.cites, write_document(g, self.m, ref)))
+        for i, target in enumerate(req.targets, 1):
+            self._target(r, i, target)
+
+    def _assignment(self, r: URIRef, i: int, mention: AgencyMention, cell: Cell | None) -> None:
+        a, g = self.m.node(r, "assignment", i), self.g
+        agency = write_agency(g, self.m, self.plan.region, mention)
+        g.add((r, V.assignment, a))
+        g.add((a, RDF.type, V.AgencyAssignment))
+        g.add((a, V.agency, agency))
+        g.add((a, V.role, V.ROLE[mention.role.value]))
+        g.add((a, V.printedText, zh(mention.printed)))
+        self._origin(a, mention.origin, cell)
+
+    def _deadline(self, r: URIRef, i: int, deadline: Deadline, cell: Cell | None) -> None:
+        d, g = self.m.node(r, "deadline", i), self.g
+        g.add((r, V.deadline, d))
+        g.add((d, RDF.type, V.DEADLINE_CLASS[deadline.kind.value]))
+        g.add((d, V.printedText, zh(deadline.printed)))
+        if deadline.date:
+            end = BNode()
+            g.add((d, V.dueDate, Literal(deadline.date, datatype=XSD.date)))
+            g.add((d, TIME.hasEnd, end))
+            g.add((end, RDF.type, TIME.Instant))
+            g.add((end, TIME.inXSDDate, Literal(deadline.date, datatype=XSD.date)))
+            g.add((d, V.yearInferred, Literal(deadline.date_inferred_year)))
+        if deadline.event:
+            g.add((d, V.triggerEvent, zh(deadline.event)))
+        if deadline.within:
+            g.add((d, TIME.hasXSDDuration, Literal(deadline.within, datatype=XSD.duration)))
+        if deadline.frequency:
+            g.add((d, V.frequency, Literal(deadline.frequency)))
+        self._origin(d, deadline.origin, cell)
+
+    def _target(self, r: URIRef, i: int, target: QuantitativeTarget) -> None:
+        t, g = self.m.node(r, "target", i), self.g
+        g.add((r, V.hasTarget, t))
+        g.add((t, RDF.type, V.QuantitativeTarget))
+        g.add((t, V.printedText, zh(target.printed)))
+        g.add((t, V.comparator, Literal(target.comparator)))
+        g.add((t, V.targetValue, Literal(Decimal(str(target.value)))))
+        g.add((t, V.unit, zh(target.unit)))
+
+    def _origin(self, node: URIRef, origin: Origin, cell: Cell | None) -> None:
+        self.g.add((node, V.valueOrigin, origin_iri(origin)))
+        if origin is Origin.INFERRED and cell is not None and cell.carried_from_seq is not None:
+            source_row = self.requirement_iris.get(cell.carried_from_seq)
+            if source_row is not None:
+                self.g.add((node, V.carriedFrom, source_row))
+
+    def _span(self, node: URIRef, span: Span) -> None:
+        self.g.add((node, V.firstLine, Literal(span.first)))
+        self.g.add((node, V.lastLine, Literal(span.last)))
+
+
+def write_region(g: Graph, m: Minter, region: Region) -> URIRef:
+    """A region and the chain of regions it lies in."""
+    iri = m.region(region.slug)
+    g.add((iri, RDF.type, V.Region))
+    g.add((iri, SKOS.prefLabel, zh(region.name)))
+    g.add((iri, RDFS.label, zh(region.name)))
+    g.add((iri, V.adminLevel, Literal(region.level)))
+    if region.code:
+        g.add((iri, V.divisionCode, Literal(region.code)))
+    child = iri
+    for parent_name in reversed(region.parents):
+        parent = m.region(slugify(parent_name))
+        g.add((parent, RDF.type, V.Region))
+        g.add((parent, SKOS.prefLabel, zh(parent_name)))
+        g.add((parent, RDFS.label, zh(parent_name)))
+        g.add((child, V.withinRegion, parent))
+        child = parent
+    return iri
+
+
+def write_agency(g: Graph, m: Minter, region: Region, mention: AgencyMention) -> URIRef:
+    """An agency scoped by the plan's region; printed spellings other than the canonical are altLabels."""
+    iri = m.agency(region.slug, mention.name)
+    g.add((iri, RDF.type, V.CollectiveAgency if mention.collective else V.Agency))
+    g.add((iri, SKOS.prefLabel, zh(mention.name)))
+    g.add((iri, RDFS.label, zh(mention.name)))
+    g.add((iri, V.region, m.region(region.slug)))
+    qualified = qualify_name(mention.name, region)
+    if qualified != mention.name:
+        g.add((iri, V.qualifiedName, zh(qualified)))
+    if mention.printed != mention.name:
+        g.add((iri, SKOS.altLabel, zh(mention.printed)))
+    return iri
+
+
+LEVEL_PREFIXES = ("区", "县", "市", "州", "省", "旗", "盟")
+
+
+def qualify_name(name: str, region: Region) -> str:
+    """区财政局 in 盘龙区 → 盘龙区财政局: the level prefix spelled out with the region's name."""
+    if name and name[0] in LEVEL_PREFIXES and region.name.endswith(name[0]) and \
+            not name.startswith(region.name):
+        return region.name + name[1:]
+    return name
+
+
+def document_iri(m: Minter, ref: DocumentReference) -> URIRef:
+    """One IRI per document: from the canonical number, or from the title when none is printed."""
+    if ref.number is not None:
+        return m.document(number_slug(ref.number))
+    return m.document("title/" + slugify(ref.title or ref.printed)[:120])
+
+
+def write_document(g: Graph, m: Minter, ref: DocumentReference) -> URIRef:
+    iri = document_iri(m, ref)
+    g.add((iri, RDF.type, V.OfficialDocument))
+    g.add((iri, V.printedAs, Literal(ref.printed)))
+    if ref.title:
+        g.add((iri, DCTERMS.title, zh(ref.title)))
+    if ref.number is not None:
+        g.add((iri, V.documentNumber, Literal(ref.number.canonical)))
+        g.add((iri, V.issuerCode, Literal(ref.number.issuer_code)))
+        g.add((iri, V.documentYear, Literal(str(ref.number.year), datatype=XSD.gYear)))
+        g.add((iri, V.serialNumber, Literal(ref.number.serial)))
+        g.add((iri, RDFS.label, zh(ref.number.canonical)))
+    else:
+        g.add((iri, RDFS.label, zh(ref.title or ref.printed)))
+    if ref.issuer_by_code:
+        organ = m.organ(ref.issuer_by_code)
+        g.add((organ, RDF.type, V.Agency))
+        g.add((organ, SKOS.prefLabel, zh(ref.issuer_by_code)))
+        g.add((organ, RDFS.label, zh(ref.issuer_by_code)))
+        g.add((iri, V.issuingOrgan, organ))
+    if ref.issuer_in_title:
+        g.add((iri, V.issuerNamedInTitle, zh(ref.issuer_in_title)))
+    if ref.number is not None and ref.issuer_in_title is not None:
+        g.add((iri, V.issuerConflict, Literal(ref.issuer_conflict)))
+    return iri
+
+
+def union_graph(ds: Dataset) -> Graph:
+    """Every graph of the dataset merged into one, prefixes kept (for the single-graph dumps)."""
+    union = Graph()
+    for prefix, ns in ds.namespaces():
+        union.bind(prefix, ns)
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        union.add((s, p, o))
+    return union
+
+
+def plan_dataset(plans: list[LiftedPlan], minter: Minter) -> Dataset:
+    """Every plan in its own named graph."""
+    ds = Dataset()
+    for prefix, ns in V.PREFIXES.items():
+        ds.bind(prefix, ns)
+    for plan in plans:
+        graph = ds.graph(minter.plan_graph(plan.slug))
+        PlanWriter(plan, graph, minter).write()
+    return ds
+
+
+def provenance(g: Graph, plans: list[LiftedPlan], minter: Minter, started: str, ended: str) -> None:
+    """The lifting activity: which sources it used and which plans it generated."""
+    activity = minter.iri(f"id/activity/lift-{started.replace(':', '').replace('-', '')}")
+    g.add((activity, RDF.type, V.LiftingActivity))
+    g.add((activity, PROV.startedAtTime, Literal(started, datatype=XSD.dateTime)))
+    g.add((activity, PROV.endedAtTime, Literal(ended, datatype=XSD.dateTime)))
+    for plan in plans:
+        g.add((activity, PROV.used, minter.source(plan.parsed.source.sha256)))
+        g.add((minter.plan(plan.slug), PROV.wasGeneratedBy, activity))

@@ -1,0 +1,1 @@
+"""The SPARQL server: protocol router, query workers, service description, query UI."""
