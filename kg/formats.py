@@ -116,10 +116,16 @@ def negotiate(ranges: list[MediaRange], offered: tuple[Format, ...]) -> Format |
     return chosen
 
 
+# A results-format name used for a graph result means its RDF counterpart (SPARQLWrapper sends these).
+GRAPH_PARAM_ALIASES: dict[str, str] = {"json": "jsonld", "xml": "rdfxml"}
+
+
 def format_by_param(value: str, offered: tuple[Format, ...]) -> Format | None:
     """Resolve a ``format=`` parameter (name, alias or media type) among the offered formats."""
     value = value.strip().lower()
     value = FORMAT_PARAM_ALIASES.get(value, value)
+    if offered is GRAPH_FORMATS:
+        value = GRAPH_PARAM_ALIASES.get(value, value)
     for fmt in offered:
         if value == fmt.name or value == fmt.media_type:
             return fmt
@@ -142,12 +148,29 @@ class ResultFormats:
         return {"solutions": self.solutions, "boolean": self.boolean, "graph": self.graph}[kind]
 
 
-def choose_result_formats(accept: str | None, format_param: str | None = None) -> ResultFormats:
-    """Pick the response format per result kind from ``format=`` (if given) or the Accept header."""
-    if format_param:
-        return ResultFormats(format_by_param(format_param, RESULT_FORMATS),
-                             format_by_param(format_param, BOOLEAN_FORMATS),
-                             format_by_param(format_param, GRAPH_FORMATS))
+def _first_by_param(candidates: list[str], offered: tuple[Format, ...]) -> Format | None:
+    for value in candidates:
+        if fmt := format_by_param(value, offered):
+            return fmt
+    return None
+
+
+def choose_result_formats(accept: str | None, format_params: list[str] | str | None = None) -> ResultFormats:
+    """Pick the response format per result kind from ``format=`` values (if any is known) or Accept.
+
+    Several values, and comma-separated lists in one value, are tried in order: SPARQLWrapper sends
+    ``format=json&format=application/sparql-results+json,…``. Values that name no format at all are
+    ignored and the Accept header decides; a known format that does not fit a result kind makes that
+    kind unacceptable (``format=csv`` for a CONSTRUCT is a 406, not a surprise).
+    """
+    if isinstance(format_params, str):
+        format_params = [format_params]
+    candidates = [item for value in format_params or [] for item in value.split(",") if item.strip()]
+    by_param = ResultFormats(_first_by_param(candidates, RESULT_FORMATS),
+                             _first_by_param(candidates, BOOLEAN_FORMATS),
+                             _first_by_param(candidates, GRAPH_FORMATS))
+    if by_param.solutions or by_param.boolean or by_param.graph:
+        return by_param
     ranges = parse_accept(accept)
     return ResultFormats(negotiate(ranges, RESULT_FORMATS), negotiate(ranges, BOOLEAN_FORMATS),
                          negotiate(ranges, GRAPH_FORMATS))

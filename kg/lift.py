@@ -44,7 +44,7 @@ def lift_parsed(parsed: ParsedPlan) -> LiftedPlan:
         region=region,
         notice_number=notice_number,
         implements=tuple(normalise_citation(c) for c in parsed.notice.implements),
-        citations=_plan_citations(parsed, requirements),
+        citations=_plan_citations(parsed, requirements, notice_number),
         requirements=requirements,
         missing_seq=sequence_gaps(parsed.rows),
     )
@@ -92,9 +92,12 @@ def _check_unique_keys(parsed: ParsedPlan, requirements: tuple[LiftedRequirement
         seen[req.key] = req
 
 
-def _plan_citations(parsed: ParsedPlan, requirements: tuple[LiftedRequirement, ...]) -> tuple[
-        DocumentReference, ...]:
+def _plan_citations(parsed: ParsedPlan, requirements: tuple[LiftedRequirement, ...],
+                    notice_number: DocumentReference | None) -> tuple[DocumentReference, ...]:
+    """Every document the plan cites; the plan itself (named in its own notice) is not a citation."""
     refs = [normalise_citation(c) for c in parsed.notice.implements]
     refs += [normalise_citation(c) for c in parsed.citations]
     refs += [c for req in requirements for c in req.citations]
-    return tuple(refs)
+    own_titles = {parsed.plan_title, parsed.notice.title}
+    own_number = notice_number.number if notice_number else None
+    return tuple(r for r in refs if r.title not in own_titles and (r.number is None or r.number != own_number))

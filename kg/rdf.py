@@ -1,8 +1,9 @@
 """LiftedPlan records → RDF: one named graph per plan, plus the nodes plans share (documents, regions).
 
-One function per entity kind. Shared nodes (official documents, regions, agencies' regions) are written
-into the plan's graph too when the plan mentions them, so each plan graph stands alone; the shared graph
-holds what no single plan owns (the dataset description, merged document facts).
+One function per entity kind. What a plan owns (the plan, its notice, groups, requirements, assignments,
+deadlines, targets, and its links to other nodes) goes into the plan's named graph; nodes that several
+plans may share (official documents, regions, agencies, organs, sources) go into the shared graph, so the
+union of all graphs holds each of their triples once.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ def origin_iri(origin: Origin) -> URIRef:
 class PlanWriter:
     """Writes one plan's triples into a graph."""
 
-    def __init__(self, plan: LiftedPlan, graph: Graph, minter: Minter) -> None:
+    def __init__(self, plan: LiftedPlan, graph: Graph, shared: Graph, minter: Minter) -> None:
         self.plan = plan
         self.g = graph
+        self.shared = shared
         self.m = minter
         self.plan_iri = minter.plan(plan.slug)
         self.source_iri = minter.source(plan.parsed.source.sha256)
@@ -42,7 +44,7 @@ class PlanWriter:
     def write(self) -> None:
         self._plan()
         self._source()
-        region_iri = write_region(self.g, self.m, self.plan.region)
+        region_iri = write_region(self.shared, self.m, self.plan.region)
         self.g.add((self.plan_iri, V.region, region_iri))
         group_iris = self._groups()
         for req in self.plan.requirements:
@@ -65,9 +67,9 @@ class PlanWriter:
         notice = self._notice()
         g.add((p, V.issuedBy, notice))
         for ref in plan.implements:
-            g.add((p, V.implements, write_document(g, self.m, ref)))
+            g.add((p, V.implements, write_document(self.shared, self.m, ref)))
         for ref in plan.citations:
-            g.add((p, V.cites, write_document(g, self.m, ref)))
+            g.add((p, V.cites, write_document(self.shared, self.m, ref)))
 
     def _notice(self) -> URIRef:
         n, g, notice = self.m.notice(self.plan.slug), self.g, self.plan.parsed.notice
@@ -78,9 +80,10 @@ class PlanWriter:
             g.add((n, DCTERMS.issued, Literal(notice.date, datatype=XSD.date)))
         if notice.issuer:
             issuer = self.m.agency(self.plan.region.slug, notice.issuer)
-            g.add((issuer, RDF.type, V.Agency))
-            g.add((issuer, SKOS.prefLabel, zh(notice.issuer)))
-            g.add((issuer, V.region, self.m.region(self.plan.region.slug)))
+            self.shared.add((issuer, RDF.type, V.Agency))
+            self.shared.add((issuer, SKOS.prefLabel, zh(notice.issuer)))
+            self.shared.add((issuer, RDFS.label, zh(notice.issuer)))
+            self.shared.add((issuer, V.region, self.m.region(self.plan.region.slug)))
             g.add((n, DCTERMS.publisher, issuer))
             g.add((n, V.issuingOrgan, issuer))
             g.add((self.plan_iri, DCTERMS.publisher, issuer))
@@ -95,7 +98,7 @@ class PlanWriter:
         return n
 
     def _source(self) -> None:
-        s, g, src = self.source_iri, self.g, self.plan.parsed.source
+        s, g, src = self.source_iri, self.shared, self.plan.parsed.source
         g.add((s, RDF.type, V.SourceDocument))
         g.add((s, RDFS.label, Literal(src.path.rsplit("/", 1)[-1])))
         g.add((s, V.sha256, Literal(src.sha256)))
@@ -163,13 +166,13 @@ class PlanWriter:
         for i, deadline in enumerate(req.deadlines, 1):
             self._deadline(r, i, deadline, row.deadline)
         for ref in req.citations:
-            g.add((r, V.cites, write_document(g, self.m, ref)))
+            g.add((r, V.cites, write_document(self.shared, self.m, ref)))
         for i, target in enumerate(req.targets, 1):
             self._target(r, i, target)
 
     def _assignment(self, r: URIRef, i: int, mention: AgencyMention, cell: Cell | None) -> None:
         a, g = self.m.node(r, "assignment", i), self.g
-        agency = write_agency(g, self.m, self.plan.region, mention)
+        agency = write_agency(self.shared, self.m, self.plan.region, mention)
         g.add((r, V.assignment, a))
         g.add((a, RDF.type, V.AgencyAssignment))
         g.add((a, V.agency, agency))
@@ -313,9 +316,10 @@ def plan_dataset(plans: list[LiftedPlan], minter: Minter) -> Dataset:
     ds = Dataset()
     for prefix, ns in V.PREFIXES.items():
         ds.bind(prefix, ns)
+    shared = ds.graph(minter.graph_shared())
     for plan in plans:
         graph = ds.graph(minter.plan_graph(plan.slug))
-        PlanWriter(plan, graph, minter).write()
+        PlanWriter(plan, graph, shared, minter).write()
     return ds
 
 

@@ -1,4 +1,4 @@
-"""The ontology and the requirement-type scheme: terms match kg/vocab.py, labels, reuse, HermiT consistency."""
+"""The ontology and the type scheme: terms match kg/vocab.py, labels, reuse, HermiT consistency."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
-from rdflib.namespace import TIME as TIME_NS
-from rdflib.namespace import XSD as XSD_NS
 
 from kg import vocab
 from kg.errors import KgError
@@ -94,7 +92,7 @@ def test_term_kinds(onto: Graph, name: str, kind: URIRef) -> None:
     (ZW.Requirement, RDFS.subClassOf, ELI.LegalResourceSubdivision),
     (ZW.cites, RDFS.subPropertyOf, ELI.cites),
     (ZW.implements, RDFS.subPropertyOf, ELI.based_on),
-    (ZW.Deadline, RDFS.subClassOf, TIME_NS.TemporalEntity),
+    (ZW.Deadline, RDFS.subClassOf, vocab.TIME.TemporalEntity),
     (ZW.RequirementType, RDFS.subClassOf, SKOS.Concept),
     (ZW.requirementType, RDFS.subPropertyOf, DCTERMS.subject),
     (ZW.SourceDocument, RDFS.subClassOf, PROV.Entity),
@@ -105,8 +103,8 @@ def test_term_kinds(onto: Graph, name: str, kind: URIRef) -> None:
     (ZW.Region, RDFS.subClassOf, DCTERMS.Location),
     (ZW.Agency, OWL.disjointWith, ZW.CollectiveAgency),
     (ZW.Printed, OWL.differentFrom, ZW.Inferred),
-    (ZW.dueDate, RDFS.range, XSD_NS.date),
-    (ZW.year, RDFS.range, XSD_NS.gYear),
+    (ZW.dueDate, RDFS.range, vocab.XSD.date),
+    (ZW.year, RDFS.range, vocab.XSD.gYear),
 ])
 def test_reuse_and_axioms(onto: Graph, s: URIRef, p: URIRef, o: URIRef) -> None:
     assert (s, p, o) in onto

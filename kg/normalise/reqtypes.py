@@ -30,14 +30,16 @@ class TypeRule:
 def load_rules() -> tuple[TypeRule, ...]:
     """The rules of ``kg/data/requirement-type-rules.csv``, in file order (read once)."""
     source = resources.files("kg.data").joinpath(RULES_FILE).read_text(encoding="utf-8")
-    return tuple(_parse_rules(source))
+    return tuple(parse_rules(source))
 
 
-def _parse_rules(source: str) -> list[TypeRule]:
+def parse_rules(source: str) -> list[TypeRule]:
+    """Rules from CSV text (``type,pattern,applies_to,note``); KgError names a bad row's line."""
     rules = []
-    # line 1 is the header, so data rows start at line 2
-    for line_no, row in enumerate(csv.DictReader(io.StringIO(source)), start=2):
-        slug, pattern, applies_to = row["type"].strip(), row["pattern"].strip(), row["applies_to"].strip()
+    reader = csv.DictReader(io.StringIO(source))
+    for row in reader:
+        line_no = reader.line_num
+        slug, pattern, applies_to = ((row.get(key) or "").strip() for key in ("type", "pattern", "applies_to"))
         if not slug or not pattern or applies_to not in APPLIES_TO:
             raise KgError(f"{RULES_FILE}:{line_no}: need a type, a pattern and applies_to in {APPLIES_TO}")
         try:

@@ -66,7 +66,7 @@ def build_dataset(model: SiteModel) -> list[Context]:
         stats = {name: first(by_p.get(str(V.VOID[name]), []), "o") for name in
                  ("triples", "distinctSubjects", "distinctObjects", "classes", "properties")}
         parts = [r for r in model.facts.rows("partitions") if r["dataset"] == iri]
-        site_dir = model.build_dir / "site"
+        site_dir = model.site_dir
         dumps = [{"href": r["o"][len(model.paths.base):], "name": r["o"].rsplit("/", 1)[-1],
                   "media": r.get("mediaType"), "size": _size(site_dir / r["o"][len(model.paths.base):])}
                  for r in by_p.get(str(V.VOID.dataDump), []) if r["o"].startswith(model.paths.base)]

@@ -23,12 +23,14 @@ Context = dict[str, Any]
 class SiteModel:
     """Page contexts for one built store; each kind is built once, on first use, and kept."""
 
-    def __init__(self, store: ox.Store, settings: Settings, build_dir: Path | None = None) -> None:
+    def __init__(self, store: ox.Store, settings: Settings, build_dir: Path | None = None,
+                 site_dir: Path | None = None) -> None:
         from kg.pages import kinds  # the builders import this module
 
         self.store = store
         self.settings = settings
         self.build_dir = build_dir or settings.build
+        self.site_dir = site_dir or self.build_dir / "site"  # where dumps and sources are (being) written
         self.facts = Facts(store, settings.site_templates / "queries")
         self.paths = Paths(settings.base)
         self.kinds = kinds.KINDS

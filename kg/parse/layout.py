@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kg.errors import ParseError
+from kg.parse.carry import backfill_from_page_repeats
 from kg.parse.citations import find_citations
 from kg.parse.model import ParsedPlan, Row, SourceDoc, TaskGroup
 from kg.parse.notice import parse_notice
@@ -36,6 +37,7 @@ def parse_document(doc: SourceDoc) -> ParsedPlan:
     layout, parser = detect_layout(doc)
     notice, plan_title = parse_notice(doc)
     groups, rows = parser(doc)
+    rows = backfill_from_page_repeats(rows)
     if not rows:
         raise ParseError(doc.path, f"layout {layout} detected but no requirement rows could be read "
                          "(truncated document?)", line=len(doc.lines))

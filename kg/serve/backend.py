@@ -22,6 +22,7 @@ class QueryJob:
     formats: dict[str, str | None] = field(default_factory=dict)  # result kind → format name
     max_rows: int = 10_000
     union_default_graph: bool = True  # False when the query names its own dataset (FROM …)
+    base_iri: str | None = None  # relative IRIs in the query resolve against the endpoint URL
 
 
 @dataclass(frozen=True)

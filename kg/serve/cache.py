@@ -13,7 +13,7 @@ from kg.serve.backend import QueryJob, QueryResult
 def cache_key(build_id: str, job: QueryJob, format_name: str | None) -> str:
     """A digest naming one representation of one query's result on one build."""
     material = [build_id, job.sparql, list(job.default_graphs), list(job.named_graphs), format_name,
-                job.max_rows, job.union_default_graph]
+                job.max_rows, job.union_default_graph, job.base_iri]
     return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 

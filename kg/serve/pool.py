@@ -36,7 +36,7 @@ def _graph_node(iri: str) -> ox.NamedNode:
 
 def run_on_store(store: ox.Store, job: QueryJob) -> QueryResult:
     """Evaluate a job on an open store: the protocol dataset if given, else the union of named graphs."""
-    kwargs: dict = {}
+    kwargs: dict = {"base_iri": job.base_iri}
     if job.default_graphs or job.named_graphs:
         kwargs["default_graph"] = [_graph_node(g) for g in job.default_graphs]
         kwargs["named_graphs"] = [_graph_node(g) for g in job.named_graphs]

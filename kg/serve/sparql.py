@@ -139,12 +139,14 @@ async def run_query(request: Request, state: ServerState, params: Params, sparql
     info = inspect_query(sparql)
     check_read_only(info)
     check_services(info, settings.service_allowlist)
-    formats = choose_result_formats(request.headers.get("accept"), (_values(params, "format") or [None])[-1])
+    formats = choose_result_formats(request.headers.get("accept"),
+                                    _values(params, "format") + _values(params, "output"))
     if info.kind and formats.for_kind(info.kind) is None:
         raise NotAcceptable(f"no acceptable format for a {info.form} result")
     timeout = _timeout(params, settings.timeout)
     job = QueryJob(sparql, tuple(_values(params, "default-graph-uri")), tuple(_values(params, "named-graph-uri")),
-                   job_formats(formats), settings.max_rows, union_default_graph=not info.has_dataset_clause)
+                   job_formats(formats), settings.max_rows, union_default_graph=not info.has_dataset_clause,
+                   base_iri=str(request.url.replace(query="", fragment="")))
     etag = result = key = None
     if info.kind and info.deterministic and not info.services:
         fmt = formats.for_kind(info.kind)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from serve_support import (EXAMPLE_QUERIES, ROW_CAP, SERVER_TIMEOUT, TINY_CORPUS_TRIG, build_store,
+from serve_support import (EXAMPLE_QUERIES, PROJECT, ROW_CAP, SERVER_TIMEOUT, TINY_CORPUS_TRIG, build_store,
                            running_server, w3c_graph_files)
 
 
@@ -45,3 +45,24 @@ def tiny_server(tiny_store: Path, example_queries: Path) -> Iterator[str]:
     with running_server(store=str(tiny_store), queries_dir=str(example_queries), timeout=SERVER_TIMEOUT,
                         max_rows=ROW_CAP) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def tiny_client(tiny_store: Path, example_queries: Path) -> Iterator:
+    """An in-process client of create_app over the tiny store (same limits as tiny_server)."""
+    from fastapi.testclient import TestClient
+
+    from kg.serve.app import create_app
+    from kg.serve.pool import LocalBackend
+    from kg.serve.settings import ServeSettings
+
+    settings = ServeSettings.build(env={}, store=tiny_store, queries_dir=example_queries,
+                                   timeout=SERVER_TIMEOUT, max_rows=ROW_CAP,
+                                   templates_dir=PROJECT / "site" / "templates",
+                                   static_dir=PROJECT / "site" / "static")
+    backend = LocalBackend(settings.store, settings.workers)
+    try:
+        with TestClient(create_app(settings, backend)) as client:
+            yield client
+    finally:
+        backend.close()

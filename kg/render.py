@@ -1,0 +1,66 @@
+"""The one Jinja environment (site/templates) that renders both the static site and the served pages.
+
+Autoescaping is on and undefined names raise, so a label such as ``<script>`` is shown, never run, and a
+template that asks for a field its context lacks fails loudly instead of printing nothing.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pass_context
+from jinja2.runtime import Context as JinjaContext
+
+from kg.pages.kinds import KINDS
+
+ROLE_CLASSES = {"lead": "role-lead", "joint-lead": "role-lead", "responsible": "role-resp",
+                "cooperating": "role-coop", "guiding": "role-guide"}
+
+
+@pass_context
+def url(ctx: JinjaContext, href: str | None) -> str | None:
+    """A root-relative href made relative to the page being rendered; absolute links pass through."""
+    if href is None:
+        return None
+    if "://" in href:
+        return href
+    return ctx["root"] + href
+
+
+def filesize(size: int | None) -> str:
+    """1234567 → '1.2 MB'."""
+    if size is None:
+        return "–"
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(size)
+
+
+@lru_cache(maxsize=8)
+def environment(templates: Path) -> Environment:
+    """The Jinja environment over a templates folder (one per folder, templates compiled once)."""
+    env = Environment(loader=FileSystemLoader(str(templates)), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+    env.globals["url"] = url
+    env.globals["role_class"] = ROLE_CLASSES
+    env.filters["filesize"] = filesize
+    return env
+
+
+def templates_dir(site_folder: Path) -> Path:
+    """settings.site_templates is the site/ folder; the templates are in its templates/."""
+    return site_folder / "templates"
+
+
+def template_for(env: Environment, kind: str) -> Template:
+    """The compiled template of one kind of page."""
+    return env.get_template(KINDS[kind].template)
+
+
+def render_page(env: Environment, context: dict[str, Any]) -> str:
+    """Render one page context with its kind's template."""
+    return template_for(env, context["kind"]).render(context)

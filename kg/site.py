@@ -1,0 +1,195 @@
+"""Write the static site (build/site/): every page, its RDF alternates, dumps, VoID, sitemap and search index."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pyoxigraph as ox
+
+from kg.errors import KgError
+from kg.pages import SiteModel
+from kg.pages.paths import file_for
+from kg.render import environment, render_page, templates_dir
+from kg.settings import Settings
+from kg.store import open_store
+from kg.vocab import PREFIXES, Minter
+
+Progress = Callable[[str], None]
+
+RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
+               ".rdf": ox.RdfFormat.RDF_XML}
+TURTLE_PREFIXES = {name: str(ns) for name, ns in PREFIXES.items()}
+# Kinds whose pages describe one resource, so they get .ttl/.nt/.jsonld/.rdf files beside the .html.
+DESCRIBED_KINDS = ("plan", "requirement", "agency", "document", "type", "region", "resource", "dataset")
+DUMPS = {"graph.ttl": "graph.ttl", "graph.jsonld": "graph.jsonld", "graph.trig": "graph.trig"}
+PAGEFIND = "pagefind@1.6.0"  # npm package; its binary comes from a platform package of the same registry
+STATIC_SKIP = ("yasgui",)  # the SPARQL UI's vendored files: the static site has no endpoint
+
+
+@dataclass
+class SiteSummary:
+    """What `kg site` wrote."""
+
+    out: Path
+    pages: dict[str, int] = field(default_factory=dict)  # HTML pages by kind
+    rdf_files: int = 0
+    bytes: int = 0
+    seconds: float = 0.0  # rendering pages and alternates (the benchmark's figure)
+    search: str = "not built"
+
+    @property
+    def total_pages(self) -> int:
+        return sum(self.pages.values())
+
+    def lines(self) -> list[str]:
+        kinds = ", ".join(f"{n} {kind}" for kind, n in self.pages.items())
+        rate = self.total_pages / self.seconds if self.seconds else 0.0
+        return [f"  site: {self.total_pages} pages ({kinds})",
+                f"  {self.rdf_files} RDF alternates; {self.bytes / 1e6:.1f} MB → {self.out}",
+                f"  rendered in {self.seconds:.2f} s ({rate:.0f} pages/s); search: {self.search}"]
+
+
+def render_site(build_dir: Path, settings: Settings, progress: Progress = lambda _: None,
+                search: bool = True) -> SiteSummary:
+    """Render build_dir/site/ from build_dir/store; the new site replaces the old one only when complete."""
+    store = open_store(build_dir / "store")
+    tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=build_dir))
+    try:
+        summary = _write(store, build_dir, tmp, settings, progress, search)
+        target = build_dir / "site"
+        if target.exists():
+            shutil.rmtree(target)
+        tmp.rename(target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    summary.out = target
+    summary.bytes = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
+    return summary
+
+
+def _write(store: ox.Store, build_dir: Path, out: Path, settings: Settings, progress: Progress,
+           search: bool) -> SiteSummary:
+    summary = SiteSummary(out=out)
+    _copy_static(settings.site_templates / "static", out / "static")
+    _write_dumps(build_dir, out / "dumps")
+    model = SiteModel(store, settings, build_dir=build_dir, site_dir=out)
+    _copy_sources(model, out)
+    _copy_validation(build_dir / "validation", out / "validation")
+    progress("rendering pages")
+    started = time.perf_counter()
+    model.load_all_descriptions()
+    env = environment(templates_dir(settings.site_templates))
+    for kind in model.kinds:
+        contexts = model.contexts(kind)
+        for context in contexts:
+            _write_text(out / file_for(context["path"]), render_page(env, context))
+            if kind in DESCRIBED_KINDS:
+                summary.rdf_files += _write_alternates(out, context["path"], model.description(context["iri"]))
+        summary.pages[kind] = len(contexts)
+    summary.seconds = time.perf_counter() - started
+    dataset = str(Minter(settings.base).dataset())
+    _serialise(model.description(dataset), ox.RdfFormat.TURTLE, out / "void.ttl")
+    _write_ontology(settings.ontology, out)
+    _write_sitemap(model, out)
+    (out / "robots.txt").write_text(f"User-agent: *\nAllow: /\nSitemap: {model.paths.base}sitemap.xml\n", "utf-8")
+    if search:
+        progress("indexing for search (pagefind)")
+        summary.search = build_search_index(out)
+    return summary
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, "utf-8")
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+
+
+def _serialise(triples: list[ox.Triple], fmt: ox.RdfFormat, path: Path) -> None:
+    prefixes = TURTLE_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    data = ox.serialize(triples, format=fmt, prefixes=prefixes) if prefixes else ox.serialize(triples, format=fmt)
+    try:
+        path.write_bytes(data)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def _write_alternates(out: Path, page_path: str, triples: list[ox.Triple]) -> int:
+    for suffix, fmt in RDF_FORMATS.items():
+        _serialise(triples, fmt, out / file_for(page_path, suffix))
+    return len(RDF_FORMATS)
+
+
+def _copy_static(source: Path, target: Path) -> None:
+    if not source.is_dir():
+        raise KgError(f"{source}: the site's static folder is missing")
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(*STATIC_SKIP))
+
+
+def _write_dumps(build_dir: Path, target: Path) -> None:
+    """The build's dumps, published: N-Triples gzipped, Turtle, JSON-LD and TriG as written by the build."""
+    target.mkdir(parents=True, exist_ok=True)
+    nt = build_dir / "graph.nt"
+    if not nt.is_file():
+        raise KgError(f"{nt}: no N-Triples dump in the build; run `kg build` first")
+    with nt.open("rb") as raw, gzip.open(target / "graph.nt.gz", "wb", compresslevel=6) as packed:
+        shutil.copyfileobj(raw, packed)
+    for name, published in DUMPS.items():
+        if (build_dir / name).is_file():
+            shutil.copyfile(build_dir / name, target / published)
+
+
+def _copy_sources(model: SiteModel, out: Path) -> None:
+    """Each source text as UTF-8 (with a byte-order mark, so browsers pick the encoding without a header)."""
+    for source in model.sources.values():
+        if source.path is not None:
+            _write_text(out / source.site_file, "\ufeff" + "\n".join(source.lines))
+
+
+def _copy_validation(source: Path, target: Path) -> None:
+    if source.is_dir():
+        shutil.copytree(source, target)
+
+
+def _write_ontology(folder: Path, out: Path) -> None:
+    """ontology.ttl (and .nt/.jsonld/.rdf): every file of ontology/ merged, the ontology page's alternates."""
+    triples: list[ox.Triple] = []
+    for path in sorted(folder.glob("*.ttl")):
+        triples.extend(q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    for suffix, fmt in RDF_FORMATS.items():
+        _serialise(triples, fmt, out / f"ontology{suffix}")
+
+
+def _write_sitemap(model: SiteModel, out: Path) -> None:
+    """sitemap.xml: absolute URLs under the configured base (the sitemap protocol wants them absolute)."""
+    urls = [model.paths.base + path + ".html" for kind in model.kinds for path in model.paths_of(kind)]
+    body = "\n".join(f"  <url><loc>{escape(u)}</loc></url>" for u in urls)
+    (out / "sitemap.xml").write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
+                                     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                                     f"{body}\n</urlset>\n", "utf-8")
+
+
+def build_search_index(site: Path) -> str:
+    """Index the pages marked data-pagefind-body with pagefind (from npm, run by npx); segments Chinese."""
+    npx = shutil.which("npx")
+    if npx is None:
+        return "skipped (npx not found; install Node.js to build the search index)"
+    command = [npx, "--yes", "--prefer-offline", PAGEFIND, "--site", str(site), "--quiet"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise KgError(f"pagefind did not run: {error}") from None
+    if done.returncode != 0:
+        raise KgError(f"pagefind failed ({done.returncode}): {(done.stderr or done.stdout).strip()[-500:]}")
+    return f"pagefind ({PAGEFIND})"
