@@ -91,7 +91,7 @@ class SiteModel:
         path = self.paths.path(iri) or kind
         return {"kind": kind, "iri": iri, "path": path, "root": root_for(path), "title": title,
                 "title_en": fields.pop("title_en", None), "base": self.paths.base,
-                "url": self.paths.base + path + ".html" if iri.startswith(self.paths.base) else None,
+                "page_url": self.paths.base + path + ".html",
                 "alternates": [{"href": path.rsplit("/", 1)[-1] + suffix, "media": media, "label": label}
                                for suffix, media, label in ALTERNATES],
                 "searchable": kind in ("plan", "requirement", "agency", "document"), **fields}

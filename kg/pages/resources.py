@@ -45,8 +45,8 @@ def resource_page(model: SiteModel, iri: str, classes: list[str], index: dict[st
     rows = sorted((r for r in index.values() if r["group"] == iri), key=lambda r: r["order"] or 0)
     return model.page(
         "resource", iri, label, classes=[model.ref(c) for c in classes],
-        properties=[{"ref": model.ref(p), "values": v} for p, v in outgoing.items()],
-        incoming=[{"ref": model.ref(p), "values": v} for p, v in incoming.items()],
+        properties=[{"ref": model.ref(p), "objects": v} for p, v in outgoing.items()],
+        incoming=[{"ref": model.ref(p), "objects": v} for p, v in incoming.items()],
         source=source, rows=rows,
         jsonld={"@context": "https://schema.org", "@type": "Thing", "@id": iri, "name": label})
 

@@ -75,5 +75,11 @@ def test_rdflib_sparqlstore_triples_and_json(tiny_server: str) -> None:
     types = set(g.objects(PLAN_2023, RDF.type))
     assert types == {URIRef(ZW + "Plan"), URIRef(ZW + "WorkPoints")}
     assert (PLAN_2023, DCTERMS.title, TITLE_2023) in g
+
+
+def test_rdflib_sparqlstore_construct(tiny_server: str) -> None:
+    """rdflib's XML result parser takes RDF/XML for graph results (application/xml is its alias)."""
+    g = Graph(store=SPARQLStore(tiny_server))
     constructed = g.query(CONSTRUCT_TITLES).graph
+    assert (PLAN_2023, DCTERMS.title, TITLE_2023) in constructed
     assert len(constructed) == 2
