@@ -7,7 +7,8 @@ Header lines, before the first non-comment line:
     # description: One row per requirement …
     # param: agency | string | 区财政局 | label of the agency (exact match)
 
-Parameters are bound as SPARQL variables (``?agency``) by a VALUES clause, never spliced into the text.
+Parameters are bound as typed RDF terms to SPARQL variables (``?agency``) through pyoxigraph's substitutions
+(SEP-0007), never spliced into the text. A bound variable must be projected by the query.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ from pathlib import Path
 from rdflib import Dataset
 
 from kg import describe
+from kg.compare import compare_plans
+from kg.compare_rdf import write_comparisons
 from kg.errors import KgError
 from kg.lift import lift_document
 from kg.normalise.model import LiftedPlan
@@ -20,7 +22,7 @@ from kg.rdf import plan_dataset, provenance, union_graph
 from kg.settings import Settings
 from kg.sources import find_sources, read_source
 from kg.store import load_nquads, open_store
-from kg.vocab import Minter
+from kg.vocab import Minter, comparison_graph
 
 Progress = Callable[[str], None]
 
@@ -78,6 +80,7 @@ def build_dataset(plans: list[LiftedPlan], settings: Settings, started: str) -> 
     """Plans' named graphs plus the shared graph (ontology, types, provenance, dataset description)."""
     minter = Minter(settings.base)
     ds = plan_dataset(plans, minter)
+    write_comparisons(ds.graph(comparison_graph(minter)), compare_plans(plans), minter)
     shared = ds.graph(minter.graph_shared())
     provenance(shared, plans, minter, started, _now())
     for ttl in sorted(settings.ontology.glob("*.ttl")):

@@ -86,6 +86,8 @@ def run_query(store: ox.Store, text: str, bindings: dict | None = None):
         return store.query(text, use_default_graph_as_union=True, substitutions=bindings or None)
     except SyntaxError as error:
         raise QueryError(f"SPARQL syntax error: {error}") from None
+    except (RuntimeError, ValueError) as error:  # e.g. a substituted variable the query does not project
+        raise QueryError(f"query failed: {error}") from None
 
 
 def as_table(result) -> Table:

@@ -208,6 +208,8 @@ class PlanWriter:
         g.add((t, V.comparator, Literal(target.comparator)))
         g.add((t, V.targetValue, Literal(Decimal(str(target.value)))))
         g.add((t, V.unit, zh(target.unit)))
+        if target.measures:
+            g.add((t, V.measures, zh(target.measures)))
 
     def _origin(self, node: URIRef, origin: Origin, cell: Cell | None) -> None:
         self.g.add((node, V.valueOrigin, origin_iri(origin)))

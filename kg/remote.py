@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import http.client
 import json
-import socket
+import re
+import secrets
 import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -65,10 +67,10 @@ def _run(client: SPARQLWrapper) -> dict | bytes:
         body = response.response.read()
     except QueryBadFormed as exc:
         raise BadRequest(str(exc).split("\n", 1)[-1].strip() or "malformed query") from exc
-    except (TimeoutError, socket.timeout) as exc:
+    except TimeoutError as exc:
         raise QueryTimeout("query stopped after the time limit") from exc
     except urllib.error.URLError as exc:
-        if isinstance(exc.reason, (TimeoutError, socket.timeout)):
+        if isinstance(exc.reason, TimeoutError):
             raise QueryTimeout("query stopped after the time limit") from exc
         raise BackendError(f"remote endpoint unreachable: {exc.reason}") from exc
     except SPARQLWrapperException as exc:
@@ -148,29 +150,67 @@ def default_graph_store_url(endpoint: str) -> str:
     return endpoint.rstrip("/") + "-graph-crud-auth"
 
 
-def _opener(url: str, user: str | None, password: str | None) -> urllib.request.OpenerDirector:
-    if not user:
-        return urllib.request.build_opener()
-    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    passwords.add_password(None, url, user, password or "")
-    # Virtuoso asks for digest; other stores for basic. urllib answers whichever is challenged.
-    return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords),
-                                       urllib.request.HTTPBasicAuthHandler(passwords))
+def _challenge(header: str) -> tuple[str, dict[str, str]]:
+    """Scheme and parameters of a WWW-Authenticate header."""
+    scheme, _, rest = header.partition(" ")
+    return scheme.lower(), {k.lower(): v for k, v in re.findall(r'(\w+)="?([^",]*)"?', rest)}
 
 
-def _send_graph_chunk(opener: urllib.request.OpenerDirector, url: str, graph: str, body: bytes,
-                      method: str) -> None:
-    target = url + ("&" if "?" in url else "?") + urllib.parse.urlencode({"graph": graph})
-    request = urllib.request.Request(target, data=body, method=method,
-                                     headers={"Content-Type": "application/n-triples"})
+def _authorization(challenge: str, method: str, uri: str, user: str, password: str) -> str:
+    """An Authorization header answering a Basic or Digest (MD5, qop=auth) challenge (RFC 7616)."""
+    scheme, params = _challenge(challenge)
+    if scheme == "basic":
+        return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+    md5 = lambda text: hashlib.md5(text.encode()).hexdigest()  # noqa: E731, S324 - the protocol's hash
+    realm, nonce = params.get("realm", ""), params.get("nonce", "")
+    ha1, ha2 = md5(f"{user}:{realm}:{password}"), md5(f"{method}:{uri}")
+    fields = {"username": user, "realm": realm, "nonce": nonce, "uri": uri}
+    if "auth" in params.get("qop", "").split(","):
+        cnonce, nc = secrets.token_hex(8), "00000001"
+        fields.update(qop="auth", nc=nc, cnonce=cnonce,
+                      response=md5(f"{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}"))
+    else:
+        fields["response"] = md5(f"{ha1}:{nonce}:{ha2}")
+    if "opaque" in params:
+        fields["opaque"] = params["opaque"]
+    unquoted = {"qop", "nc"}
+    return "Digest " + ", ".join(f"{k}={v}" if k in unquoted else f'{k}="{v}"' for k, v in fields.items())
+
+
+def _http(method: str, url: str, body: bytes | None, headers: dict[str, str]) -> tuple[int, dict, bytes]:
+    parts = urllib.parse.urlsplit(url)
+    conn_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    conn = conn_class(parts.hostname, parts.port, timeout=600)
     try:
-        with opener.open(request, timeout=600) as response:
-            response.read()
-    except urllib.error.HTTPError as exc:
-        detail = exc.read()[:500].decode("utf-8", "replace")
-        raise KgError(f"graph store refused {method} of <{graph}>: HTTP {exc.code} {detail}") from exc
-    except urllib.error.URLError as exc:
-        raise KgError(f"graph store {url} unreachable: {exc.reason}") from exc
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    except OSError as exc:
+        raise KgError(f"graph store {parts.netloc} unreachable: {exc}") from exc
+    finally:
+        conn.close()
+
+
+def _send_graph_chunk(url: str, graph: str, body: bytes, method: str, user: str | None,
+                      password: str | None) -> None:
+    """PUT or POST one chunk of N-Triples into a graph.
+
+    Authentication is negotiated with a bodiless request first: a server that challenges only after
+    a large body (Virtuoso does) closes the connection while the body is still being sent.
+    """
+    target = url + ("&" if "?" in url else "?") + urllib.parse.urlencode({"graph": graph})
+    headers = {"Content-Type": "application/n-triples"}
+    if user:
+        status, response_headers, _ = _http("HEAD", target, None, {})
+        if status == 401 and "www-authenticate" in response_headers:
+            uri = urllib.parse.urlsplit(target)
+            headers["Authorization"] = _authorization(response_headers["www-authenticate"], method,
+                                                      uri.path + "?" + uri.query, user, password or "")
+    status, _, detail = _http(method, target, body, headers)
+    if status >= 300:
+        raise KgError(f"graph store refused {method} of <{graph}>: HTTP {status} "
+                      f"{detail[:500].decode('utf-8', 'replace')}")
 
 
 def load_endpoint(store_path: str | Path, endpoint: str, *, graph_store: str | None = None,
@@ -183,15 +223,14 @@ def load_endpoint(store_path: str | Path, endpoint: str, *, graph_store: str | N
     """
     store = open_store(store_path, read_only=True)
     url = graph_store or default_graph_store_url(endpoint)
-    opener = _opener(url, user, password)
     loaded: dict[str, int] = {}
     for graph in sorted(store.named_graphs(), key=str):
         if not isinstance(graph, ox.NamedNode):
             continue
-        triples = [q.triple for q in store.quads_from_pattern(None, None, None, graph)]
+        triples = [q.triple for q in store.quads_for_pattern(None, None, None, graph)]
         for start in range(0, max(len(triples), 1), chunk_triples):
             body = ox.serialize(triples[start:start + chunk_triples], format=ox.RdfFormat.N_TRIPLES) or b""
-            _send_graph_chunk(opener, url, graph.value, body, "PUT" if start == 0 else "POST")
+            _send_graph_chunk(url, graph.value, body, "PUT" if start == 0 else "POST", user, password)
         loaded[graph.value] = len(triples)
     _verify_counts(endpoint, loaded)
     return loaded

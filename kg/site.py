@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gzip
+import re
 import shutil
 import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -32,13 +34,14 @@ DESCRIBED_KINDS = ("plan", "requirement", "agency", "document", "type", "region"
 DUMPS = {"graph.ttl": "graph.ttl", "graph.jsonld": "graph.jsonld", "graph.trig": "graph.trig"}
 PAGEFIND = "pagefind@1.6.0"  # npm package; its binary comes from a platform package of the same registry
 STATIC_SKIP = ("yasgui",)  # the SPARQL UI's vendored files: the static site has no endpoint
+REPORT_SITE_LINK = re.compile(r'\b(href|src)="\.\./site/')
 
 
 @dataclass
 class SiteSummary:
     """What `kg site` wrote."""
 
-    out: Path
+    out: Path | None
     pages: dict[str, int] = field(default_factory=dict)  # HTML pages by kind
     rdf_files: int = 0
     bytes: int = 0
@@ -55,6 +58,36 @@ class SiteSummary:
         return [f"  site: {self.total_pages} pages ({kinds})",
                 f"  {self.rdf_files} RDF alternates; {self.bytes / 1e6:.1f} MB → {self.out}",
                 f"  rendered in {self.seconds:.2f} s ({rate:.0f} pages/s); search: {self.search}"]
+
+
+class FileWriter:
+    """Writes files on a few threads: creating thousands of small files is I/O-bound, rendering is not."""
+
+    def __init__(self, threads: int = 4) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="site-writer")
+        self.folders: set[Path] = set()
+        self.pending: list[Future] = []
+
+    def _folder(self, path: Path) -> None:
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
+
+    def text(self, path: Path, text: str) -> None:
+        self._folder(path)
+        self.pending.append(self.pool.submit(path.write_bytes, text.encode("utf-8")))
+
+    def rdf(self, path: Path, triples: list[ox.Triple], fmt: ox.RdfFormat) -> None:
+        self._folder(path)
+        self.pending.append(self.pool.submit(_serialise, triples, fmt, path))
+
+    def close(self) -> None:
+        """Wait for every write; the first failure is raised."""
+        try:
+            for future in self.pending:
+                future.result()
+        finally:
+            self.pool.shutdown(wait=True)
 
 
 def render_site(build_dir: Path, settings: Settings, progress: Progress = lambda _: None,
@@ -76,6 +109,14 @@ def render_site(build_dir: Path, settings: Settings, progress: Progress = lambda
     return summary
 
 
+def build_step(build_dir: Path, settings: Settings, plans: list, progress: Progress) -> dict[str, object]:
+    """`kg build`'s site step (for kg.pipeline.register_post_build; register it after validation, whose
+    reports the site publishes): render the site into the build folder being assembled."""
+    summary = render_site(build_dir, settings, progress)
+    kinds = ", ".join(f"{n} {kind}" for kind, n in summary.pages.items())
+    return {"site": f"{summary.total_pages} pages ({kinds}); search: {summary.search}"}
+
+
 def _write(store: ox.Store, build_dir: Path, out: Path, settings: Settings, progress: Progress,
            search: bool) -> SiteSummary:
     summary = SiteSummary(out=out)
@@ -86,15 +127,21 @@ def _write(store: ox.Store, build_dir: Path, out: Path, settings: Settings, prog
     _copy_validation(build_dir / "validation", out / "validation")
     progress("rendering pages")
     started = time.perf_counter()
-    model.load_all_descriptions()
     env = environment(templates_dir(settings.site_templates))
-    for kind in model.kinds:
-        contexts = model.contexts(kind)
-        for context in contexts:
-            _write_text(out / file_for(context["path"]), render_page(env, context))
-            if kind in DESCRIBED_KINDS:
-                summary.rdf_files += _write_alternates(out, context["path"], model.description(context["iri"]))
-        summary.pages[kind] = len(contexts)
+    writer = FileWriter()
+    try:
+        for kind in model.kinds:
+            contexts = model.contexts(kind)
+            for context in contexts:
+                writer.text(out / file_for(context["path"]), render_page(env, context))
+                if kind in DESCRIBED_KINDS:
+                    triples = model.description(context["iri"])
+                    for suffix, fmt in RDF_FORMATS.items():
+                        writer.rdf(out / file_for(context["path"], suffix), triples, fmt)
+                        summary.rdf_files += 1
+            summary.pages[kind] = len(contexts)
+    finally:
+        writer.close()
     summary.seconds = time.perf_counter() - started
     dataset = str(Minter(settings.base).dataset())
     _serialise(model.description(dataset), ox.RdfFormat.TURTLE, out / "void.ttl")
@@ -125,12 +172,6 @@ def _serialise(triples: list[ox.Triple], fmt: ox.RdfFormat, path: Path) -> None:
         path.write_bytes(data)
 
 
-def _write_alternates(out: Path, page_path: str, triples: list[ox.Triple]) -> int:
-    for suffix, fmt in RDF_FORMATS.items():
-        _serialise(triples, fmt, out / file_for(page_path, suffix))
-    return len(RDF_FORMATS)
-
-
 def _copy_static(source: Path, target: Path) -> None:
     if not source.is_dir():
         raise KgError(f"{source}: the site's static folder is missing")
@@ -158,8 +199,14 @@ def _copy_sources(model: SiteModel, out: Path) -> None:
 
 
 def _copy_validation(source: Path, target: Path) -> None:
-    if source.is_dir():
-        shutil.copytree(source, target)
+    """The validation reports, published at validation/. The HTML report links pages relative to
+    build/validation/ (``../site/id/…``); inside the site the same pages are at ``../id/…``."""
+    if not source.is_dir():
+        return
+    shutil.copytree(source, target)
+    for report in target.rglob("*.html"):
+        text = report.read_text("utf-8")
+        report.write_text(REPORT_SITE_LINK.sub(r'\1="../', text), "utf-8")
 
 
 def _write_ontology(folder: Path, out: Path) -> None:

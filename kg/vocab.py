@@ -179,3 +179,37 @@ class Minter:
 
     def graph_shared(self) -> URIRef:
         return self.iri("graph/shared")
+
+
+# === cross-plan comparison and target measures (issue 6: query catalogue & cross-plan analysis) ========
+PlanComparison = ZW.PlanComparison  # 方案逐项比较: two plans compared requirement by requirement
+Correspondence = ZW.Correspondence  # qualified link requirement ↔ counterpart, with similarity and relation
+CorrespondenceRelation = ZW.CorrespondenceRelation  # Same | Changed
+RELATION = {"same": ZW.Same, "changed": ZW.Changed}
+comparedPlan = ZW.comparedPlan  # PlanComparison → Plan (two values)
+comparisonBasis = ZW.comparisonBasis  # literal: same-implemented-document | same-province-and-year
+sharedDocument = ZW.sharedDocument  # PlanComparison → OfficialDocument both plans implement
+sharedRegion = ZW.sharedRegion  # PlanComparison → the province both plans lie in
+similarityMethod = ZW.similarityMethod  # literal: the measure and its thresholds
+hasCorrespondence = ZW.hasCorrespondence  # PlanComparison → Correspondence
+fromRequirement = ZW.fromRequirement  # Correspondence → Requirement (of the first compared plan)
+toRequirement = ZW.toRequirement  # Correspondence → Requirement (of the second)
+similarity = ZW.similarity  # xsd:decimal 0..1
+relation = ZW.relation  # Correspondence → CorrespondenceRelation
+unmatchedIn = ZW.unmatchedIn  # Requirement → PlanComparison where it has no counterpart (only in its plan)
+measures = ZW.measures  # QuantitativeTarget → literal: what the number measures (在线办理事项数量)
+
+
+def comparison_iri(minter: Minter, from_plan: str, to_plan: str) -> URIRef:
+    """The comparison of two plans (slugs in the comparison's order)."""
+    return minter.iri(f"id/comparison/{from_plan}--{to_plan}")
+
+
+def correspondence_iri(comparison: URIRef, from_key: str, to_key: str) -> URIRef:
+    """One pair of counterpart requirements within a comparison."""
+    return URIRef(f"{comparison}/pair/{from_key}--{to_key}")
+
+
+def comparison_graph(minter: Minter) -> URIRef:
+    """The named graph holding every plan comparison (they belong to no single plan)."""
+    return minter.iri("graph/comparison")

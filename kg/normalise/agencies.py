@@ -5,16 +5,17 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from kg.normalise.model import AgencyMention, Region, Role
-from kg.parse.model import Cell
+from kg.parse.model import Cell, Origin
 
 _WHITESPACE = re.compile(r"\s+")
 _ASCII_BRACKETS = str.maketrans({"(": "（", ")": "）"})
 # generic suffixes of place names, removed to get the short name a text uses (攀枝花市 → 攀枝花)
 _PLACE_SUFFIX = re.compile(r"(?:彝族自治州|自治州|自治县|自治区|省|市|州|县|区|盟|旗)$")
+MEMO_SIZE = 4096  # distinct cell texts remembered; a plan has a few hundred
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ def looks_like_agency(name: str) -> bool:
     return name.endswith(rules.suffixes) or is_collective(name)
 
 
+@lru_cache(maxsize=MEMO_SIZE)  # asked of every name, and of every prefix of a name before 和/及/与/等
 def is_collective(name: str) -> bool:
     """Whether ``name`` names many bodies at once (区级各部门, 各街道办事处, 州直有关部门 …)."""
     return any(p.search(name) for p in _rules().collectives)
@@ -108,7 +110,14 @@ def read_agency_cell(cell: Cell, region: Region) -> list[AgencyMention]:
     各街道办事处分别负责落实" gives one lead and two responsible collectives. Names are canonical within
     ``region`` (the lead scopes them; 盘龙's 区财政局 and 五华's 区财政局 keep the same name here).
     """
-    items = _distribute_prefixes(_read_items(cell.text), region)
+    return list(read_agency_text(cell.text, region, cell.origin))
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def read_agency_text(text: str, region: Region, origin: Origin) -> tuple[AgencyMention, ...]:
+    """The mentions of an agency cell's text (see :func:`read_agency_cell`). Memoised: a merged lead cell
+    repeats one text on every row it spans, and a plan names the same few leads again and again."""
+    items = _distribute_prefixes(_read_items(text), region)
     mentions: list[AgencyMention] = []
     seen: set[tuple[str, Role]] = set()
     for item in items:
@@ -122,8 +131,8 @@ def read_agency_cell(cell: Cell, region: Region) -> list[AgencyMention]:
             continue
         seen.add((name, item.role))
         mentions.append(AgencyMention(name=name, printed=item.printed, role=item.role,
-                                      collective=collective, origin=cell.origin))
-    return mentions
+                                      collective=collective, origin=origin))
+    return tuple(mentions)
 
 
 def _read_items(text: str) -> list[_Item]:
@@ -206,7 +215,13 @@ def _level_prefix(name: str) -> str | None:
 def _is_complete(name: str, region: Region) -> bool:
     """A name that takes no prefix: a collective, a place-led name, or one naming a region or national body."""
     rules = _rules()
-    places = tuple(_PLACE_SUFFIX.sub("", p) for p in (*region.parents, region.name))
-    markers = rules.complete_markers + tuple(p for p in places if len(p) >= 2)
     return (is_collective(name) or bool(rules.place_start.match(name))
-            or any(marker in name for marker in markers))
+            or any(marker in name for marker in _complete_markers(region)))
+
+
+@lru_cache(maxsize=64)
+def _complete_markers(region: Region) -> tuple[str, ...]:
+    """The words that make a name complete in ``region``: the fixed markers, the region's and its parents'
+    short names (攀枝花, 楚雄)."""
+    places = tuple(_PLACE_SUFFIX.sub("", p) for p in (*region.parents, region.name))
+    return _rules().complete_markers + tuple(p for p in places if len(p) >= 2)

@@ -7,9 +7,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from kg.normalise.model import Deadline, DeadlineKind
-from kg.parse.model import Cell
+from kg.parse.model import Cell, Origin
 
 # --- the rules, tried in this order at each position of a cell ------------------------------------
 _YEAR = r"(?:(?P<year>\d{4})年)?"
@@ -42,6 +43,7 @@ _FREQUENCY = (("周", "weekly"), ("季", "quarterly"), ("半年", "half-yearly")
 _FREQUENCY_ORDER = ("weekly", "monthly", "quarterly", "half-yearly", "yearly")
 _THIRD_END = {"上": 10, "中": 20}  # 上旬 ends on the 10th, 中旬 on the 20th, 下旬 with the month
 _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+MEMO_SIZE = 4096  # distinct cell texts remembered
 
 
 @dataclass(frozen=True)
@@ -62,14 +64,21 @@ def read_deadline_cell(cell: Cell, plan_year: int) -> list[Deadline]:
     A cell may hold two deadlines on two lines ("12月底前" / "全年工作"); text no rule understands gives
     one UNRESOLVED deadline that keeps the printed text.
     """
+    return list(read_deadline_text(cell.text, plan_year, cell.origin))
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def read_deadline_text(text: str, plan_year: int, origin: Origin) -> tuple[Deadline, ...]:
+    """The deadlines of a 完成时限 cell's text (see :func:`read_deadline_cell`). Memoised: a plan prints the
+    same few deadlines (全年工作, 12月底前) on most of its rows."""
     deadlines: list[Deadline] = []
-    for line in (part.strip() for part in cell.text.split("\n")):
+    for line in (part.strip() for part in text.split("\n")):
         if line:
-            deadlines += _read_line(line, plan_year, cell)
-    return deadlines
+            deadlines += _read_line(line, plan_year, origin)
+    return tuple(deadlines)
 
 
-def _read_line(line: str, plan_year: int, cell: Cell) -> list[Deadline]:
+def _read_line(line: str, plan_year: int, origin: Origin) -> list[Deadline]:
     """The deadlines of one line: consecutive phrases, each read by the first rule that matches it."""
     compact, where = _compact(line)
     found: list[tuple[int, int, _Reading]] = []
@@ -85,9 +94,9 @@ def _read_line(line: str, plan_year: int, cell: Cell) -> list[Deadline]:
         else:
             break
     if not found:
-        return [Deadline(kind=DeadlineKind.UNRESOLVED, printed=line, date=None, origin=cell.origin)]
+        return [Deadline(kind=DeadlineKind.UNRESOLVED, printed=line, date=None, origin=origin)]
     ends = [start for start, _, _ in found[1:]] + [len(compact)]
-    return [_deadline(reading, _original(line, where, start, end), cell)
+    return [_deadline(reading, _original(line, where, start, end), origin)
             for (start, _, reading), end in zip(found, ends)]
 
 
@@ -125,8 +134,8 @@ def _original(line: str, where: list[int], start: int, end: int) -> str:
     return line[where[start]:where[end - 1] + 1].rstrip("、，,；;。 ")
 
 
-def _deadline(reading: _Reading, printed: str, cell: Cell) -> Deadline:
-    return Deadline(kind=reading.kind, printed=printed, date=reading.date, origin=cell.origin,
+def _deadline(reading: _Reading, printed: str, origin: Origin) -> Deadline:
+    return Deadline(kind=reading.kind, printed=printed, date=reading.date, origin=origin,
                     event=reading.event, within=reading.within, frequency=reading.frequency,
                     date_inferred_year=reading.date_inferred_year)
 

@@ -102,6 +102,7 @@ class QuantitativeTarget:
     comparator: str  # at-least | at-most | within | equal
     value: float
     unit: str  # 工作日 | 日 | 小时 | % | 次 …
+    measures: str | None = None  # what the number measures, e.g. 在线办理事项数量 (words printed around it)
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,15 @@ class Facts:
         if key not in self._cache:
             result = self.solutions(name, **bindings)
             names = [v.value for v in result.variables]
-            self._cache[key] = [{n: plain(s[n]) for n in names if s[n] is not None} for s in result]
+            rows = []
+            for solution in result:
+                row = {}
+                for n in names:
+                    term = solution[n]
+                    if term is not None:
+                        row[n] = term.value if type(term) is ox.NamedNode else plain(term)
+                rows.append(row)
+            self._cache[key] = rows
         return self._cache[key]
 
 

@@ -9,11 +9,17 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg import vocab as V
 from kg.pages.facts import Facts, group_by
 from kg.pages.paths import Paths, root_for
 from kg.pages.sources import SourceText, load_source
 from kg.settings import Settings
 
+# What a resource's description takes in besides its own triples.
+OWNED_LINKS = {ox.NamedNode(str(p)) for p in (V.assignment, V.deadline, V.hasTarget, V.VOID.classPartition,
+                                                V.VOID.propertyPartition, V.DCAT.distribution)}
+DEADLINE = ox.NamedNode(str(V.deadline))
+HAS_END = ox.NamedNode(str(V.TIME.hasEnd))
 # RDF alternates every entity page links (suffix, media type, label).
 ALTERNATES = ((".ttl", "text/turtle", "Turtle"), (".nt", "application/n-triples", "N-Triples"),
               (".jsonld", "application/ld+json", "JSON-LD"), (".rdf", "application/rdf+xml", "RDF/XML"))
@@ -36,8 +42,10 @@ class SiteModel:
         self.kinds = kinds.KINDS
         self._contexts: dict[str, list[Context]] = {}
         self._by_path: dict[str, tuple[str, str]] = {}  # page path → (kind, iri)
-        self._descriptions: dict[str, list[ox.Triple]] | None = None
         self._memo: dict[str, Any] = {}
+        self._refs: dict[tuple[str, str | None], dict[str, Any]] = {}
+        self._described: dict[str, list[ox.Triple]] = {}
+        self.fragments: dict[tuple, str] = {}  # rendered table rows, shared by the pages of this model
         for kind, spec in self.kinds.items():
             for iri in spec.members(self):
                 path = self.paths.path(iri)
@@ -68,11 +76,16 @@ class SiteModel:
         return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
     def ref(self, iri: str | None, label: str | None = None) -> dict[str, Any] | None:
-        """A link to a resource: its IRI, its root-relative href (None if it has no page) and labels."""
+        """A link to a resource: its IRI, its root-relative href (None if it has no page) and labels.
+        Shared between contexts (templates only read them), so each is made once."""
         if not iri:
             return None
-        return {"iri": iri, "href": self.paths.href(iri), "label": label or self.label(iri),
-                "label_en": self.labels.get(iri, {}).get("en")}
+        key = (iri, label)
+        found = self._refs.get(key)
+        if found is None:
+            found = self._refs[key] = {"iri": iri, "href": self.paths.href(iri), "label": label or self.label(iri),
+                                       "label_en": self.labels.get(iri, {}).get("en")}
+        return found
 
     @cached_property
     def sources(self) -> dict[str, SourceText]:
@@ -94,7 +107,8 @@ class SiteModel:
                 "page_url": self.paths.base + path + ".html",
                 "alternates": [{"href": path.rsplit("/", 1)[-1] + suffix, "media": media, "label": label}
                                for suffix, media, label in ALTERNATES],
-                "searchable": kind in ("plan", "requirement", "agency", "document"), **fields}
+                "searchable": kind in ("plan", "requirement", "agency", "document"),
+                "fragments": self.fragments, **fields}
 
     # --- pages -----------------------------------------------------------------------------------
     def contexts(self, kind: str) -> list[Context]:
@@ -119,21 +133,32 @@ class SiteModel:
         return [path for path, (k, _) in self._by_path.items() if k == kind]
 
     # --- RDF descriptions (the .ttl/.nt/.jsonld/.rdf alternates) ---------------------------------
-    def load_all_descriptions(self) -> None:
-        """Run the description query once for every resource (what a full site render needs)."""
-        out: dict[str, list[ox.Triple]] = {}
-        for solution in self.facts.solutions("describe"):
-            this = solution["this"]
-            if isinstance(this, ox.NamedNode):
-                out.setdefault(this.value, []).append(
-                    ox.Triple(solution["s"], solution["p"], solution["o"]))
-        self._descriptions = out
+    def _triples(self, subject: Any = None, obj: Any = None) -> set[ox.Triple]:
+        """Triples matching a pattern in any graph (a shared node is written into every plan's graph)."""
+        return {quad.triple for quad in self.store.quads_for_pattern(subject, None, obj, None)}
 
     def description(self, iri: str) -> list[ox.Triple]:
-        """The triples published about one resource."""
-        if self._descriptions is not None:
-            return self._descriptions.get(iri, [])
-        return [ox.Triple(s["s"], s["p"], s["o"]) for s in self.facts.solutions("describe", this=iri)]
+        """The triples published about one resource: its own; those of the nodes it owns (assignments,
+        deadlines and their time:Instant, targets, VoID partitions, DCAT distributions); and those that
+        point at it from named resources (who cites a document, which requirements have a type …)."""
+        if iri not in self._described:
+            self._described[iri] = self._describe(iri)
+        return self._described[iri]
+
+    def _describe(self, iri: str) -> list[ox.Triple]:
+        node = ox.NamedNode(iri)
+        own = self._triples(node)
+        found = own | {t for t in self._triples(obj=node) if not isinstance(t.subject, ox.BlankNode)}
+        for triple in own:
+            if triple.predicate in OWNED_LINKS:
+                owned = self._triples(triple.object)
+                found |= owned
+                if triple.predicate == DEADLINE:
+                    for inner in owned:
+                        if inner.predicate == HAS_END:
+                            found |= self._triples(inner.object)
+        # grouped by subject and predicate: the serialisers abbreviate runs (Turtle ; and , JSON-LD objects)
+        return sorted(found, key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
 
 
 Builder = Callable[[SiteModel], list[Context]]

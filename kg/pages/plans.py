@@ -38,8 +38,9 @@ def build(model: SiteModel) -> list[Context]:
             "implements": [model.ref(d) for d in values([r for r in links if r["relation"] == IMPLEMENTS], "doc")],
             "cites": [model.ref(d) for d in values([r for r in links if r["relation"] != IMPLEMENTS], "doc")],
             "source": model.source_ref(row.get("source")),
-            "tree": _tree(model, groups.get(iri, []), plan_reqs),
-            "sections": _sections(model, plan_reqs),
+            "sections": (sections := _sections(model, plan_reqs)),
+            "tree": _tree(model, groups.get(iri, []), plan_reqs,
+                          {a for section in sections for a in section["anchors"]}),
             "count": len(plan_reqs),
             "validation": plan_validation(model, iri),
         }
@@ -68,13 +69,15 @@ def _group_key(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
-def _tree(model: SiteModel, rows: list[dict], reqs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Level-1 task groups with their sub-groups, each with the number of requirements under it."""
+def _tree(model: SiteModel, rows: list[dict], reqs: list[dict[str, Any]], anchors: set[str]) -> list[dict[str, Any]]:
+    """Level-1 task groups with their sub-groups, each with the number of requirements under it and a link
+    to its place in the requirement table (or to its own page when no requirement sits under it)."""
     counts: dict[str, int] = {}
     for req in reqs:
         if req["group"]:
             counts[req["group"]] = counts.get(req["group"], 0) + 1
-    nodes = {r["group"]: {"ref": model.ref(r["group"], r["label"]), "anchor": "group-" + _group_key(r["group"]),
+    nodes = {r["group"]: {"ref": model.ref(r["group"], r["label"]),
+                          "anchor": a if (a := "group-" + _group_key(r["group"])) in anchors else None,
                           "count": counts.get(r["group"], 0), "children": [], "parent": r.get("parent"),
                           "level": r.get("level", 1), "order": r.get("order", 0)} for r in rows}
     top = []
@@ -96,15 +99,15 @@ def _sections(model: SiteModel, reqs: list[dict[str, Any]]) -> list[dict[str, An
             while group in groups and len(path) < 5:
                 path.insert(0, model.ref(group, groups[group]["label"]))
                 group = groups[group].get("parent")
-            sections.append({"group": req["group"], "path": path, "rows": [],
-                             "anchor": "group-" + _group_key(req["group"]) if req["group"] else None})
+            sections.append({"group": req["group"], "path": path, "rows": [], "anchors": []})
         sections[-1]["rows"].append(req)
     seen: set[str] = set()
-    for section in sections:  # a group split by another keeps its anchor on its first section only
-        if section["anchor"] in seen:
-            section["anchor"] = None
-        elif section["anchor"]:
-            seen.add(section["anchor"])
+    for section in sections:  # each group of the path is anchored where its first requirement is
+        for group in section["path"]:
+            anchor = "group-" + _group_key(group["iri"])
+            if anchor not in seen:
+                seen.add(anchor)
+                section["anchors"].append(anchor)
     return sections
 
 

@@ -82,6 +82,7 @@ def build(model: SiteModel) -> list[Context]:
     groups = {row["group"]: row for row in model.facts.rows("groups")}
     cites = group_by(model.facts.rows("citations"), "citer")
     extras = group_by(model.facts.rows("requirement-extras"), "req")
+    counterparts = group_by(model.facts.rows("counterparts"), "req")
     by_plan = _by_plan(index)
     position = {iri: i for siblings in by_plan.values() for i, iri in enumerate(siblings)}
     pages = []
@@ -95,11 +96,26 @@ def build(model: SiteModel) -> list[Context]:
             notes=values(extras.get(iri, []), "note"),
             targets=values(extras.get(iri, []), "targetText"),
             source=model.source_ref(req["source"]),
+            counterparts=_counterparts(model, counterparts.get(iri, []), index),
+            unmatched=[model.ref(c) for c in values(counterparts.get(iri, []), "unmatchedIn")],
             quote=source.quote(req["first"], req["last"]) if source else [],
             previous=model.ref(siblings[i - 1]) if i > 0 else None,
             next=model.ref(siblings[i + 1]) if i + 1 < len(siblings) else None,
             jsonld=_jsonld(model, req)))
     return pages
+
+
+def _counterparts(model: SiteModel, rows: list[dict], index: dict[str, dict]) -> list[dict[str, Any]]:
+    """The same requirement in other plans, most similar first (written by the plan comparisons)."""
+    out = []
+    for row in rows:
+        other = index.get(row.get("other", ""))
+        if other is None:
+            continue
+        out.append({"req": other, "relation_zh": model.label(row.get("relation")),
+                    "relation_en": model.label(row.get("relation"), "en"), "similarity": row.get("similarity"),
+                    "comparison": model.ref(row.get("comparison"))})
+    return sorted(out, key=lambda c: -(c["similarity"] or 0))
 
 
 def _by_plan(index: dict[str, dict[str, Any]]) -> dict[str, list[str]]:

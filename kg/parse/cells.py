@@ -25,9 +25,13 @@ def _glue(left: str, right: str) -> str:
 
 def squeeze(text: str) -> str:
     """``text`` with each whitespace run removed, or kept as one space between ASCII letters/digits."""
+    if not _WHITESPACE.search(text):
+        return text  # most pieces print no whitespace at all
 
     def replace(match: re.Match[str]) -> str:
-        return _glue(text[: match.start()], text[match.end():])
+        start, end = match.span()
+        # only the characters on either side of the run decide (the empty string at either end)
+        return _glue(text[start - 1] if start else "", text[end:end + 1])
 
     return _WHITESPACE.sub(replace, text).strip()
 

@@ -24,6 +24,7 @@ _NUMBER = re.compile(
 _OPENERS = "（(〔［[【“\"'"
 _OPEN_AFTER_TITLE = re.compile(r"\s*(?:（|\(|〔|［|\[|【)\s*")
 _CLOSE_AFTER_NUMBER = re.compile(r"\s*(?:）|\)|〕|］|\]|】)")
+_TITLE_MARKS = re.compile("[《》。]")  # the only characters that open, close or cut off a title
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ def iter_citations(text: str, first_line: int = 1) -> Iterator[CitationMatch]:
 def _iter_titles(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, title) of each balanced 《…》, doubled marks (《《…》》) read as one title."""
     depth, start = 0, 0
-    for i, char in enumerate(text):
+    for mark in _TITLE_MARKS.finditer(text):
+        i, char = mark.start(), mark.group()
         if char == "《":
             if depth == 0:
                 start = i

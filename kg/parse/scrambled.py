@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from kg.errors import ParseError
@@ -27,6 +27,7 @@ CONFIDENCE_ONE_CELL_LINE = 0.8
 CONFIDENCE_SPLIT_CELL_LINES = 0.5
 CONFIDENCE_UNNUMBERED_ROW = 0.5
 _SEQ = re.compile(r"\d{1,4}")
+MEMO_SIZE = 4096  # distinct cell texts remembered
 
 
 @cache
@@ -57,6 +58,7 @@ def is_heading_like(text: str) -> bool:
     return 0 < len(text) <= MAX_HEADING_CHARS and not any(c in SENTENCE_PUNCTUATION for c in text)
 
 
+@lru_cache(maxsize=MEMO_SIZE)  # a line's cells are sorted by kind several times over
 def classify_cell(text: str) -> str:
     """One of ``empty``, ``deadline``, ``agencies``, ``heading`` or ``text``, from the content alone."""
     if not text:
@@ -72,8 +74,9 @@ def _split(line: str) -> list[str]:
     return [squeeze(cell) for cell in line.split("\t")]
 
 
-def _is_header(line: str) -> bool:
-    cells = [c for c in _split(line) if c]
+def _is_header(cells: list[str]) -> bool:
+    """Whether a line's joined cells are the table header (序号⇥工作任务⇥具体要求…)."""
+    cells = [c for c in cells if c]
     return bool(cells) and cells[0] == HEADER_FIRST_CELL and sum(
         1 for word in HEADER_WORDS if word in cells[1:]) >= MIN_HEADER_WORDS
 
@@ -98,19 +101,22 @@ class _Line:
         return max(free, key=len) if free else None
 
 
-def _pages(doc: SourceDoc) -> list[list[_Line]]:
+@lru_cache(maxsize=1)  # detection and parsing read the same document one after the other
+def _pages(doc: SourceDoc) -> tuple[tuple[_Line, ...], ...]:
     """The table lines of each page; a page starts at a repeated header line."""
     pages: list[list[_Line]] = []
     for number, line in enumerate(doc.lines, start=1):
-        if _is_header(line):
-            pages.append([])
+        if "\t" not in line:  # table lines, the header's too, always have tabs; prose has none
             continue
         cells = _split(line)
-        if not pages or "\t" not in line or not any(cells):  # table lines always have tabs; prose has none
+        if _is_header(cells):
+            pages.append([])
+            continue
+        if not pages or not any(cells):
             continue
         seq = int(cells[0]) if _SEQ.fullmatch(cells[0]) else None
         pages[-1].append(_Line(number, seq, tuple(cells[1:] if seq is not None else cells)))
-    return pages
+    return tuple(map(tuple, pages))
 
 
 def looks_like_scrambled_table(doc: SourceDoc) -> bool:
@@ -222,7 +228,7 @@ def _cell(text: str | None, line: int) -> Cell | None:
     return Cell(text=text, span=Span(line, line)) if text else None
 
 
-def _read_numbered(pages: list[list[_Line]], headings: _Headings) -> list[_Work]:
+def _read_numbered(pages: tuple[tuple[_Line, ...], ...], headings: _Headings) -> list[_Work]:
     """Every numbered row with what its own line prints; headings carried down across pages."""
     rows: list[_Work] = []
     for page_no, page in enumerate(pages):

@@ -39,7 +39,7 @@ class _RawRow:
 
     @property
     def span(self) -> Span:
-        last = max((c.span.last for c in self.cells), default=self.start)
+        last = max((c.pieces[-1][0] for c in self.cells), default=self.start)  # a cell's last printed line
         return Span(self.start, last)
 
 
@@ -47,40 +47,43 @@ def _is_header_cell(content: str) -> bool:
     return squeeze(content) == HEADER_FIRST_CELL
 
 
-def _header_line_indexes(lines: list[str]) -> list[int]:
-    """0-based indexes of ``\\t序号`` lines that are followed, after the header cells, by a numbered row."""
-    found = []
-    for i, line in enumerate(lines):
-        if line.startswith("\t") and _is_header_cell(line[1:]):
-            following = lines[i + 1: i + 1 + HEADER_SEARCH_LINES]
-            if any(_ROW_NUMBER.fullmatch(f) for f in following):
-                found.append(i)
-    return found
+def _header_cells(lines: list[str]) -> list[int]:
+    """0-based indexes of the ``\\t序号`` lines: the header's first cell, wherever the header recurs."""
+    return [i for i, line in enumerate(lines) if line.startswith("\t") and _is_header_cell(line[1:])]
+
+
+def _header_line_indexes(lines: list[str], header_cells: list[int]) -> list[int]:
+    """Those of ``header_cells`` that are followed, after the header's other cells, by a numbered row."""
+    return [i for i in header_cells
+            if any(_ROW_NUMBER.fullmatch(f) for f in lines[i + 1: i + 1 + HEADER_SEARCH_LINES])]
 
 
 def looks_like_tab_table(doc: SourceDoc) -> bool:
     """True when the document prints a ``\\t序号`` header line followed by tab-led numbered rows."""
-    headers = _header_line_indexes(doc.lines)
+    lines = doc.lines
+    headers = _header_line_indexes(lines, _header_cells(lines))
     if not headers:
         return False
-    numbered = sum(1 for line in doc.lines[headers[0]:] if _ROW_NUMBER.fullmatch(line))
+    numbered = sum(1 for line in lines[headers[0]:] if _ROW_NUMBER.fullmatch(line))
     return numbered >= 2
 
 
 def _raw_rows(doc: SourceDoc) -> list[_RawRow]:
     """Split the table into printed rows, skipping the header wherever it recurs (page breaks)."""
     lines = [line.rstrip("\r") for line in doc.lines]
-    headers = _header_line_indexes(lines)
+    header_cells = _header_cells(lines)
+    headers = _header_line_indexes(lines, header_cells)
     if not headers:
         raise ParseError(doc.path, "no table header (a tab-led 序号 line followed by numbered rows)", line=1)
     rows: list[_RawRow] = []
     row: _RawRow | None = None
     cell: _RawCell | None = None
+    repeats = set(header_cells)
     for index in range(headers[0], len(lines)):
         number, line = index + 1, lines[index]
         if line.startswith("\t"):
             content = line[1:]
-            if _is_header_cell(content):  # a (repeated) header: its cells belong to no row
+            if index in repeats:  # a (repeated) header: its cells belong to no row
                 row = cell = None
                 continue
             # A numbered line opens a row; so does a 7th cell, for a row whose 序号 is missing.

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
@@ -14,7 +17,7 @@ from kg.serve.backend import Backend
 from kg.serve.cache import ResultCache
 from kg.serve.errors import ProtocolError
 from kg.serve.settings import ServeSettings
-from kg.serve.state import ServerState
+from kg.serve.state import ServerState, warm_cache
 from kg.serve.ui import load_examples, make_environment
 
 log = logging.getLogger(__name__)
@@ -26,14 +29,27 @@ async def protocol_error(request: Request, exc: ProtocolError) -> PlainTextRespo
     return PlainTextResponse(str(exc) + "\n", status_code=exc.status, headers=exc.headers)
 
 
-def create_app(settings: ServeSettings, backend: Backend) -> FastAPI:
-    """The ASGI app serving ``backend``; the caller owns the backend and closes it."""
-    app = FastAPI(title="kg SPARQL endpoint", docs_url=None, redoc_url=None)
+@asynccontextmanager
+async def warm_on_startup(app: FastAPI) -> AsyncIterator[None]:
+    """Fill the result cache with the example queries in the background while serving starts."""
+    if app.state.kg.settings.cache_entries > 0:
+        threading.Thread(target=warm_cache, args=(app.state.kg,), daemon=True, name="kg-warm-cache").start()
+    yield
+
+
+def create_app(settings: ServeSettings, backend: Backend, routers: Sequence[APIRouter] = ()) -> FastAPI:
+    """The ASGI app serving ``backend`` at /sparql, plus ``routers`` (resource pages, catalogue API).
+
+    The caller owns the backend and closes it.
+    """
+    app = FastAPI(title="kg SPARQL endpoint", docs_url=None, redoc_url=None, lifespan=warm_on_startup)
     app.state.kg = ServerState(settings=settings, backend=backend,
                                cache=ResultCache(settings.cache_entries, settings.cache_bytes),
                                templates=make_environment(settings.templates_dir),
                                examples=load_examples(settings.queries_dir))
     app.include_router(sparql.router)
+    for router in routers:
+        app.include_router(router)
     if settings.static_dir.is_dir():
         app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.add_exception_handler(ProtocolError, protocol_error)

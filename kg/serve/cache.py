@@ -7,7 +7,9 @@ import json
 import threading
 from collections import OrderedDict
 
-from kg.serve.backend import QueryJob, QueryResult
+from kg.formats import ResultFormats
+from kg.serve.backend import QueryJob, QueryResult, job_formats
+from kg.serve.security import QueryInfo
 
 
 def cache_key(build_id: str, job: QueryJob, format_name: str | None) -> str:
@@ -15,6 +17,23 @@ def cache_key(build_id: str, job: QueryJob, format_name: str | None) -> str:
     material = [build_id, job.sparql, list(job.default_graphs), list(job.named_graphs), format_name,
                 job.max_rows, job.union_default_graph, job.base_iri]
     return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def make_job(sparql: str, info: QueryInfo, formats: ResultFormats, max_rows: int,
+             default_graphs: tuple[str, ...] = (), named_graphs: tuple[str, ...] = (),
+             endpoint_url: str | None = None) -> QueryJob:
+    """The job for a checked query; the endpoint URL is its base IRI only if it has relative IRIs."""
+    return QueryJob(sparql, default_graphs, named_graphs, job_formats(formats), max_rows,
+                    union_default_graph=not info.has_dataset_clause,
+                    base_iri=endpoint_url if info.has_relative_iris else None)
+
+
+def result_key(build_id: str, job: QueryJob, info: QueryInfo, formats: ResultFormats) -> str | None:
+    """The cache key of a job's result, or None when the result may differ between runs."""
+    if not info.kind or not info.deterministic or info.services:
+        return None
+    fmt = formats.for_kind(info.kind)
+    return cache_key(build_id, job, fmt.name if fmt else None)
 
 
 def etag_for(key: str) -> str:

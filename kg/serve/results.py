@@ -46,7 +46,8 @@ def _json_term(term: Term) -> dict:
 
 
 def _json(variables: list[str], rows: list[Row], truncated: bool, limit: int) -> bytes:
-    bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
+    bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
+                for row in rows]
     doc: dict = {"head": {"vars": variables}, "results": {"bindings": bindings}}
     if truncated:
         # Not in the standard; JSON readers ignore unknown members, and people see it.
@@ -79,7 +80,7 @@ def _xml(variables: list[str], rows: list[Row], truncated: bool, limit: int) -> 
     for row in rows:
         out.append("<result>")
         out += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                for v, t in zip(variables, row) if t is not None]
+                for v, t in zip(variables, row, strict=True) if t is not None]
         out.append("</result>")
     out.append("</results></sparql>\n")
     return "".join(out).encode("utf-8")
@@ -121,10 +122,10 @@ def write_solutions(variables: list[str], rows: list[Row], fmt: str, truncated: 
 def write_boolean(value: bool, fmt: str) -> bytes:
     """Serialise an ASK answer as SPARQL JSON or XML."""
     if fmt == "json":
-        return json.dumps({"head": {}, "boolean": value}).encode("utf-8")
+        return json.dumps({"head": {}, "boolean": value}).encode()
     if fmt == "xml":
         return (f'<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="{SPARQL_RESULTS_NS}"><head/>'
-                f"<boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode("utf-8")
+                f"<boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
     raise KeyError(fmt)
 
 

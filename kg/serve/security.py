@@ -1,4 +1,4 @@
-"""What a query asks for before it runs: its form, updates, SERVICE calls, FROM clauses, volatile functions."""
+"""What a query asks for before it runs: form, updates, SERVICE calls, FROM clauses, volatile functions."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ _SERVICE = re.compile(
     re.IGNORECASE)
 _FROM = re.compile(_NOT_NAME + r"FROM\b", re.IGNORECASE)
 # Functions whose value changes from one run to the next: such results are never cached.
+_RELATIVE_IRI = re.compile(r"<(?![A-Za-z][\w+.-]*:)[^<>\s]*>")
 _VOLATILE = re.compile(_NOT_NAME + r"(?:NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
 
 
@@ -44,6 +45,7 @@ class QueryInfo:
     services: tuple[str, ...]  # SERVICE targets: IRIs, or variables as written
     has_dataset_clause: bool  # FROM / FROM NAMED in the query itself
     deterministic: bool  # False if NOW(), RAND(), UUID() … appear
+    has_relative_iris: bool = False  # <s>: resolved against the endpoint URL, so part of the cache key
 
     @property
     def kind(self) -> str | None:
@@ -88,6 +90,7 @@ def inspect_query(sparql: str) -> QueryInfo:
         services=tuple(services),
         has_dataset_clause=bool(_FROM.search(text)),
         deterministic=not _VOLATILE.search(text),
+        has_relative_iris=bool(_RELATIVE_IRI.search(text)),
     )
 
 

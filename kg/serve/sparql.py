@@ -8,13 +8,19 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from kg.formats import (GRAPH_FORMATS, HTML, choose_result_formats, format_by_param, format_named, negotiate,
-                        parse_accept)
-from kg.serve.backend import QueryJob, QueryResult, job_formats
-from kg.serve.cache import cache_key, etag_for
+from kg.formats import (
+    GRAPH_FORMATS,
+    HTML,
+    choose_result_formats,
+    format_by_param,
+    format_named,
+    negotiate,
+    parse_accept,
+)
+from kg.serve.backend import QueryJob, QueryResult
+from kg.serve.cache import cache_key, etag_for, make_job, result_key
 from kg.serve.description import describe_service, serialise_description
-from kg.serve.errors import (BadRequest, Forbidden, NotAcceptable, PayloadTooLarge,
-                             UnsupportedMediaType)
+from kg.serve.errors import BadRequest, Forbidden, NotAcceptable, PayloadTooLarge, UnsupportedMediaType
 from kg.serve.security import check_read_only, check_services, inspect_query
 from kg.serve.state import ServerState, get_state
 from kg.serve.ui import render_query_page
@@ -144,13 +150,11 @@ async def run_query(request: Request, state: ServerState, params: Params, sparql
     if info.kind and formats.for_kind(info.kind) is None:
         raise NotAcceptable(f"no acceptable format for a {info.form} result")
     timeout = _timeout(params, settings.timeout)
-    job = QueryJob(sparql, tuple(_values(params, "default-graph-uri")), tuple(_values(params, "named-graph-uri")),
-                   job_formats(formats), settings.max_rows, union_default_graph=not info.has_dataset_clause,
-                   base_iri=str(request.url.replace(query="", fragment="")))
-    etag = result = key = None
-    if info.kind and info.deterministic and not info.services:
-        fmt = formats.for_kind(info.kind)
-        key = cache_key(state.backend.build_id, job, fmt.name if fmt else None)
+    job = make_job(sparql, info, formats, settings.max_rows, tuple(_values(params, "default-graph-uri")),
+                   tuple(_values(params, "named-graph-uri")), str(request.url.replace(query="", fragment="")))
+    etag = result = None
+    key = result_key(state.backend.build_id, job, info, formats)
+    if key is not None:
         etag = etag_for(key)
         if etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers=_cache_headers(settings.cache_max_age, etag))

@@ -8,54 +8,54 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-_HEADER_FIELD = re.compile(r"#\s*(?P<key>[A-Za-z][\w-]*)\s*:\s*(?P<value>.*)")
+from kg.catalogue import CatalogueQuery, load_catalogue
+from kg.query import bind_parameters
+
+_WHERE_OPEN = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class ExampleQuery:
-    """One file of queries/: its name, the title and description of its comment header, its text."""
+    """One query of the catalogue as the UI offers it: name, title, description, runnable text."""
 
     name: str
     title: str
+    title_zh: str
     description: str
     query: str
 
 
-def parse_query_header(text: str) -> dict[str, str]:
-    """Read ``# key: value`` lines of a query's leading comment block.
+def bind_defaults(cq: CatalogueQuery) -> str:
+    """The query text with its parameters' defaults bound, so that it runs as it stands in the editor.
 
-    A comment line without a ``key:`` continues the previous field (long descriptions wrap).
+    The catalogue binds parameters as pre-bound variables; in plain text the same values go in a
+    VALUES block at the head of the outermost WHERE group, where filters of that group see them.
+    Parameters without a default stay unbound (the query then means "any").
     """
-    fields: dict[str, str] = {}
-    key = None
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if not stripped.startswith("#"):
+    bound = bind_parameters(cq, {})
+    if not bound:
+        return cq.text
+    names = sorted(bound, key=lambda v: v.value)
+    values = (f"VALUES ({' '.join('?' + v.value for v in names)}) "
+              f"{{ ({' '.join(str(bound[v]) for v in names)}) }}  # parameter defaults")
+    header_end = 0
+    for line in cq.text.splitlines(keepends=True):
+        if not line.startswith("#"):
             break
-        m = _HEADER_FIELD.fullmatch(stripped)
-        if m:
-            key = m.group("key").lower()
-            fields[key] = m.group("value").strip()
-        elif key is not None:
-            more = stripped.lstrip("#").strip()
-            if more:
-                fields[key] = f"{fields[key]} {more}".strip()
-    return fields
+        header_end += len(line)
+    m = _WHERE_OPEN.search(cq.text, header_end)
+    if m is None:
+        return cq.text
+    return f"{cq.text[:m.end()]}\n  {values}{cq.text[m.end():]}"
 
 
 def load_examples(queries_dir: Path) -> list[ExampleQuery]:
-    """Every ``*.rq`` file of the folder, sorted by file name; a missing folder gives no examples."""
+    """Every query of the catalogue folder, in name order; a missing folder gives no examples."""
     if not queries_dir.is_dir():
         return []
-    examples = []
-    for path in sorted(queries_dir.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        header = parse_query_header(text)
-        examples.append(ExampleQuery(name=path.stem, title=header.get("title", path.stem),
-                                     description=header.get("description", ""), query=text))
-    return examples
+    return [ExampleQuery(name=cq.name, title=cq.title, title_zh=cq.title_zh, description=cq.description,
+                         query=bind_defaults(cq))
+            for cq in load_catalogue(queries_dir).values()]
 
 
 def make_environment(templates_dir: Path) -> Environment:

@@ -119,7 +119,8 @@ def _wait_until_responds(url: str, proc: subprocess.Popen, log: Path, deadline_s
     deadline = time.monotonic() + deadline_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise KgError(f"virtuoso exited with {proc.returncode}: {log.read_text(errors='replace')[-2000:]}")
+            tail = log.read_text(errors="replace")[-2000:]
+            raise KgError(f"virtuoso exited with {proc.returncode}: {tail}")
         try:
             with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2) as resp:
                 if resp.status == 200:

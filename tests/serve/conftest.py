@@ -6,9 +6,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from serve_support import (EXAMPLE_QUERIES, PROJECT, ROW_CAP, SERVER_TIMEOUT, TINY_CORPUS_TRIG, build_store,
-                           running_server, w3c_graph_files)
+from serve_support import (
+    EXAMPLE_QUERIES,
+    PROJECT,
+    ROW_CAP,
+    SERVER_TIMEOUT,
+    TINY_CORPUS_TRIG,
+    build_store,
+    running_server,
+    w3c_graph_files,
+)
 
 
 @pytest.fixture(scope="session")

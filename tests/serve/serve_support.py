@@ -36,7 +36,8 @@ TINY_CORPUS_TRIG = """
 
 <http://127.0.0.1:8000/graph/shared> {
   id:agency\\/panlong\\/qu-cai-zheng-ju a zw:Agency, org:Organization ; skos:prefLabel "区财政局"@zh .
-  id:agency\\/panlong\\/qu-zheng-wu-fu-wu-ju a zw:Agency, org:Organization ; skos:prefLabel "区政务服务局"@zh .
+  id:agency\\/panlong\\/qu-zheng-wu-fu-wu-ju a zw:Agency, org:Organization ;
+      skos:prefLabel "区政务服务局"@zh .
   id:agency\\/panlong\\/qu-zheng-fu-ban a zw:Agency, org:Organization ; skos:prefLabel "区政府办"@zh .
 }
 <http://127.0.0.1:8000/graph/plan/panlong-2023> {
@@ -54,7 +55,8 @@ TINY_CORPUS_TRIG = """
       zw:agency id:agency\\/panlong\\/qu-zheng-wu-fu-wu-ju ; zw:role zw:LeadRole .
 }
 <http://127.0.0.1:8000/graph/plan/panlong-2024> {
-  id:plan\\/panlong-2024 a zw:Plan, zw:DivisionOfWorkPlan ; dcterms:title "盘龙区2024年政务公开工作分工方案"@zh ;
+  id:plan\\/panlong-2024 a zw:Plan, zw:DivisionOfWorkPlan ;
+      dcterms:title "盘龙区2024年政务公开工作分工方案"@zh ;
       zw:year "2024"^^xsd:gYear .
   id:plan\\/panlong-2024\\/requirement\\/1 a zw:Requirement ; zw:inPlan id:plan\\/panlong-2024 ;
       zw:sequenceNumber 1 ; zw:requirementText "做好政府信息公开年度报告。"@zh ;
@@ -67,17 +69,18 @@ TINY_CORPUS_TRIG = """
 EXAMPLE_QUERIES = {
     "plans.rq": """# title: 工作要点与分工方案 · Plans
 # description: Every plan with its title and year,
-#   oldest first.
+# description: oldest first.
 PREFIX zw: <https://w3id.org/zwgk/def#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?plan ?title ?year WHERE { ?plan a zw:Plan ; dcterms:title ?title ; zw:year ?year } ORDER BY ?year
 """,
     "lead-agencies.rq": """# title: 牵头单位 · Lead agencies
-# description: How many requirements each agency leads.
+# description: How many requirements each agency takes on in a role (default: lead, 牵头).
+# param: role | iri | https://w3id.org/zwgk/def#LeadRole | the agency's role
 PREFIX zw: <https://w3id.org/zwgk/def#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?agency ?name (COUNT(?req) AS ?requirements) WHERE {
-  ?req zw:assignment [ zw:agency ?agency ; zw:role zw:LeadRole ] .
+  ?req zw:assignment [ zw:agency ?agency ; zw:role ?role ] .
   ?agency skos:prefLabel ?name .
 } GROUP BY ?agency ?name ORDER BY DESC(?requirements) ?name
 """,

@@ -6,14 +6,14 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import CSV, GET, JSON, JSONLD, POST, RDFXML, TURTLE, XML, SPARQLWrapper
-
 from serve_support import EXAMPLE_QUERIES
+from SPARQLWrapper import CSV, GET, JSON, JSONLD, POST, RDFXML, TURTLE, XML, SPARQLWrapper
 
 ZW = "https://w3id.org/zwgk/def#"
 PLAN_2023 = URIRef("http://127.0.0.1:8000/id/plan/panlong-2023")
 TITLE_2023 = Literal("盘龙区2023年政务公开工作要点", lang="zh")
-CONSTRUCT_TITLES = (f"CONSTRUCT {{ ?p <{DCTERMS.title}> ?t }} WHERE {{ ?p a <{ZW}Plan> ; <{DCTERMS.title}> ?t }}")
+CONSTRUCT_TITLES = (f"CONSTRUCT {{ ?p <{DCTERMS.title}> ?t }} "
+                    f"WHERE {{ ?p a <{ZW}Plan> ; <{DCTERMS.title}> ?t }}")
 
 
 def _wrapper(url: str, query: str, fmt: str, method: str = GET) -> SPARQLWrapper:
@@ -29,7 +29,8 @@ def test_sparqlwrapper_select_json(tiny_server: str, method: str) -> None:
     doc = _wrapper(tiny_server, EXAMPLE_QUERIES["plans.rq"], JSON, method).queryAndConvert()
     rows = [(b["plan"]["value"], b["title"]["value"], b["year"]["value"]) for b in doc["results"]["bindings"]]
     assert rows == [(str(PLAN_2023), str(TITLE_2023), "2023"),
-                    ("http://127.0.0.1:8000/id/plan/panlong-2024", "盘龙区2024年政务公开工作分工方案", "2024")]
+                    ("http://127.0.0.1:8000/id/plan/panlong-2024", "盘龙区2024年政务公开工作分工方案",
+                     "2024")]
 
 
 def test_sparqlwrapper_select_xml_and_csv(tiny_server: str) -> None:

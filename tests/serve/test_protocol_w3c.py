@@ -14,7 +14,6 @@ import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF
-
 from serve_support import W3C_DIR
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -120,7 +119,8 @@ def _check_tabular(content_type: str, body: bytes) -> None:
     elif content_type == "application/sparql-results+xml":
         assert ET.fromstring(body).find(f"{SRX}results") is not None
     else:
-        rows = list(csv.reader(io.StringIO(body.decode()), delimiter="," if content_type == "text/csv" else "\t"))
+        delimiter = "," if content_type == "text/csv" else "\t"
+        rows = list(csv.reader(io.StringIO(body.decode()), delimiter=delimiter))
         assert rows[0][0].lstrip("?") == "value"
 
 

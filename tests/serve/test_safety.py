@@ -8,7 +8,6 @@ import uuid
 
 import httpx
 import pytest
-
 from serve_support import SERVER_TIMEOUT
 
 ZW = "https://w3id.org/zwgk/def#"

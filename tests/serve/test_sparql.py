@@ -10,13 +10,12 @@ import pytest
 from bs4 import BeautifulSoup
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
-
-from kg.formats import (GRAPH_FORMATS, HTML, RESULT_FORMATS, choose_result_formats, negotiate,
-                        parse_accept)
-from kg.serve.security import QueryInfo, check_services, inspect_query
-from kg.serve.errors import Forbidden
-from kg.serve.ui import load_examples, parse_query_header
 from serve_support import EXAMPLE_QUERIES, PROJECT, ROW_CAP
+
+from kg.formats import GRAPH_FORMATS, HTML, RESULT_FORMATS, choose_result_formats, negotiate, parse_accept
+from kg.serve.errors import Forbidden
+from kg.serve.security import QueryInfo, check_services, inspect_query
+from kg.serve.ui import load_examples
 
 ZW = "https://w3id.org/zwgk/def#"
 ID = "http://127.0.0.1:8000/id/"
@@ -103,7 +102,8 @@ def test_format_parameter_overrides_accept(tiny_client) -> None:
 
 def test_ask_as_xml(tiny_client) -> None:
     query = f"ASK {{ <{PLAN_2023}> a <{ZW}WorkPoints> }}"
-    response = tiny_client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+xml"})
+    response = tiny_client.get("/sparql", params={"query": query},
+                               headers={"Accept": "application/sparql-results+xml"})
     assert "<boolean>true</boolean>" in response.text
 
 
@@ -165,7 +165,8 @@ def test_etag_and_conditional_request(tiny_client) -> None:
     assert first.headers["Cache-Control"].startswith("public, max-age=")
     second = tiny_client.get("/sparql", params={"query": PLANS})
     assert second.headers["ETag"] == etag and second.content == first.content
-    assert tiny_client.get("/sparql", params={"query": PLANS}, headers={"If-None-Match": etag}).status_code == 304
+    conditional = tiny_client.get("/sparql", params={"query": PLANS}, headers={"If-None-Match": etag})
+    assert conditional.status_code == 304
     other_format = tiny_client.get("/sparql", params={"query": PLANS, "format": "xml"})
     assert other_format.headers["ETag"] != etag
 
@@ -223,20 +224,45 @@ def test_html_accept_gets_query_ui_with_every_example(tiny_client) -> None:
     assert tiny_client.get("/static/yasgui/yasgui.min.js").status_code == 200
 
 
-def test_query_header_parsing_with_continuation() -> None:
-    header = parse_query_header(EXAMPLE_QUERIES["plans.rq"])
-    assert header == {"title": "工作要点与分工方案 · Plans",
-                      "description": "Every plan with its title and year, oldest first."}
+def test_example_text_binds_parameter_defaults(example_queries) -> None:
+    examples = {e.name: e for e in load_examples(example_queries)}
+    assert examples["plans"].query == EXAMPLE_QUERIES["plans.rq"]  # no parameters: text as written
+    lead = examples["lead-agencies"].query
+    assert "VALUES (?role) { (<https://w3id.org/zwgk/def#LeadRole>) }" in lead
+    assert lead.index("VALUES") > lead.index("WHERE {") > lead.index("# param:")
+    assert examples["plans"].description == "Every plan with its title and year, oldest first."
 
 
-def test_project_queries_all_have_titles() -> None:
-    """Every file of the project's queries/ is offered with a title from its header."""
-    folder = PROJECT / "queries"
-    files = sorted(folder.glob("*.rq"))
-    examples = load_examples(folder)
-    assert [e.name for e in examples] == [f.stem for f in files]
-    for example in examples:
-        assert "title" in parse_query_header(example.query), f"{example.name}.rq has no '# title:' line"
+def test_catalogue_examples_run_as_kg_query_runs_them(built, store) -> None:
+    """Every query of queries/, as the UI shows it (defaults bound in the text), gives through the
+    endpoint the rows `kg query` gives with the catalogue's own parameter binding."""
+    from fastapi.testclient import TestClient
+
+    from kg.catalogue import load_catalogue
+    from kg.query import as_table, bind_parameters, run_query
+    from kg.serve.app import create_app
+    from kg.serve.pool import LocalBackend
+    from kg.serve.settings import ServeSettings
+
+    catalogue = load_catalogue(built.settings.queries)
+    assert len(catalogue) >= 10
+    settings = ServeSettings.build(env={}, store=built.settings.store_path,
+                                   queries_dir=built.settings.queries,
+                                   templates_dir=PROJECT / "site" / "templates", workers=1)
+    backend = LocalBackend(settings.store, settings.workers)
+    try:
+        with TestClient(create_app(settings, backend)) as client:
+            examples = client.app.state.kg.examples
+            assert [e.name for e in examples] == list(catalogue)
+            for example in examples:
+                cq = catalogue[example.name]
+                expected = as_table(run_query(store, cq.text, bind_parameters(cq, {}))).rows
+                response = client.post("/sparql", data={"query": example.query},
+                                       headers={"Accept": "text/csv"})
+                assert response.status_code == 200, (example.name, response.text)
+                assert list(csv.reader(io.StringIO(response.text)))[1:] == expected, example.name
+    finally:
+        backend.close()
 
 
 # --- reading queries before they run -------------------------------------------------------------
@@ -277,3 +303,12 @@ def test_service_allowlist(target: str, allowlist: tuple[str, ...], allowed: boo
     else:
         with pytest.raises(Forbidden):
             check_services(info, allowlist)
+
+
+def test_examples_are_cached_at_startup(tiny_client) -> None:
+    state = tiny_client.app.state.kg
+    assert state.warmed.wait(timeout=60)
+    hits = state.cache.hits
+    response = tiny_client.post("/sparql", data={"query": state.examples[1].query},
+                                headers={"Accept": "application/sparql-results+json,*/*;q=0.9"})
+    assert response.status_code == 200 and state.cache.hits == hits + 1

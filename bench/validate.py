@@ -1,0 +1,94 @@
+"""Validation speed: pyshacl (the reference) against the SPARQL fast path, on the corpus graph replicated to
+100k triples and more (every instance IRI and blank node renamed per copy, the ontology kept once).
+
+Run: .venv/bin/python bench/validate.py [--triples 100000 200000] [--build-dir build] [--memoised]
+Builds the corpus first when the build folder has no graph.nq. Prints the ratio pyshacl / fast path
+(target ≥ 50×) and checks that both engines report the same results. No pass/fail exit code.
+--memoised also times pyshacl with rdflib's parsed queries cached (what the test suite uses).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from kg.settings import load_settings
+from kg.shacl import load_shapes, union_graph
+from kg.validate_fast import compile_shapes, load_store, run_checks
+from kg.validate_reference import validate_graph
+
+ONTOLOGY_GRAPH = re.compile(r"<[^>]*/graph/ontology/[^>]*> \.$")
+
+
+def corpus_nquads(build_dir: Path) -> Path:
+    """The build's graph.nq, building the corpus when there is none."""
+    settings = load_settings(build=build_dir)
+    if not (settings.build / "graph.nq").is_file():
+        from kg.pipeline import build
+
+        build(settings)
+    return settings.build / "graph.nq"
+
+
+def replicate(nquads: Path, base: str, target: int, out: Path) -> int:
+    """Copies of the graph with renamed instance IRIs (…/id/x → …/r3/id/x) until `target` triples."""
+    lines = nquads.read_text("utf-8").splitlines()
+    ontology = [line for line in lines if ONTOLOGY_GRAPH.search(line)]
+    data = [line for line in lines if not ONTOLOGY_GRAPH.search(line)]
+    copies = max(1, -(-(target - len(ontology)) // len(data)))
+    with out.open("w", encoding="utf-8") as handle:
+        handle.write("\n".join(ontology) + "\n")
+        for i in range(copies):
+            prefix = f"<{base}r{i}/"
+            for line in data:
+                handle.write(line.replace(f"<{base}", prefix).replace("_:", f"_:r{i}x") + "\n")
+    return len(ontology) + copies * len(data)
+
+
+def run(nquads: Path, shapes, memoised: bool) -> None:
+    start = time.perf_counter()
+    store = load_store(nquads)
+    load_fast = time.perf_counter() - start
+    checks = compile_shapes(shapes)
+    start = time.perf_counter()
+    fast = run_checks(store, checks)
+    fast_s = time.perf_counter() - start
+    graph = union_graph(nquads)
+    print(f"  {len(graph):,} triples (union); {len(checks)} compiled checks")
+    print(f"  fast path: load {load_fast:6.2f} s, validate {fast_s:8.2f} s, {len(fast):,} results")
+    timings = [("pyshacl", False)] + ([("pyshacl, parsed queries cached", True)] if memoised else [])
+    for label, memoise in timings:
+        start = time.perf_counter()
+        reference = validate_graph(graph, shapes, memoise=memoise)
+        ref_s = time.perf_counter() - start
+        same = Counter(r.key() for r in fast) == Counter(r.key() for r in reference)
+        print(f"  {label}: {ref_s:8.2f} s, {len(reference):,} results ({'same' if same else 'DIFFERENT'})")
+        print(f"  ratio {label} / fast path: {ref_s / fast_s:,.0f}×   target ≥ 50×: "
+              f"{'met' if ref_s / fast_s >= 50 else 'NOT met'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--triples", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--build-dir", type=Path, default=None)
+    parser.add_argument("--memoised", action="store_true",
+                        help="also time pyshacl with parsed queries cached")
+    args = parser.parse_args()
+    settings = load_settings(build=args.build_dir)
+    nquads = corpus_nquads(settings.build)
+    shapes = load_shapes(settings.shapes)
+    with tempfile.TemporaryDirectory() as tmp:
+        for target in args.triples:
+            out = Path(tmp) / f"graph-{target}.nq"
+            quads = replicate(nquads, settings.base, target, out)
+            print(f"corpus × replicas: {quads:,} quads")
+            run(out, shapes, args.memoised)
+
+
+if __name__ == "__main__":
+    main()

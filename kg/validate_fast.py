@@ -1,0 +1,318 @@
+"""The fast path: SHACL shapes compiled to SPARQL SELECT queries and run on pyoxigraph.
+
+Each constraint of each shape becomes one query that finds every violating (focus, value) at once,
+instead of one evaluation per focus node. The supported subset is what shapes/ uses (SHACL Core value,
+cardinality, string and range constraints on predicate paths, and SHACL-SPARQL constraints); anything
+else raises ValidationError, so a shape the fast path cannot honour is never silently skipped.
+pyshacl stays the reference (kg/validate_reference.py); tests assert both report the same results.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.term import Identifier
+
+from kg.shacl import Result, ValidationError
+from kg.vocab import SH
+
+Cond = Callable[[Identifier], str]  # parameter value → SPARQL condition on ?value that marks a violation
+
+NODE_KINDS: dict[URIRef, str] = {
+    SH.IRI: "isIRI(?value)", SH.BlankNode: "isBlank(?value)", SH.Literal: "isLiteral(?value)",
+    SH.BlankNodeOrIRI: "(isBlank(?value) || isIRI(?value))",
+    SH.BlankNodeOrLiteral: "(isBlank(?value) || isLiteral(?value))",
+    SH.IRIOrLiteral: "(isIRI(?value) || isLiteral(?value))",
+}
+# Predicates a shape may carry that are not constraints.
+NOT_CONSTRAINTS = {RDF.type, RDFS.label, RDFS.comment, SH.path, SH.message, SH.severity, SH.property,
+                   SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.deactivated,
+                   SH.name, SH.description, SH.order, SH.group, SH.prefixes, SH.declare}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One compiled constraint: a query whose rows are violations, and how to turn them into Results."""
+
+    shape: Identifier
+    component: URIRef
+    severity: URIRef
+    path: URIRef | None
+    messages: tuple[Literal, ...]
+    query: str
+    constraint: Identifier | None = None
+    sparql_node_shape: bool = False  # SHACL-SPARQL on a node shape: the value defaults to the focus
+
+
+# --- compiling ---------------------------------------------------------------------------------------
+
+def compile_shapes(sg: Graph) -> list[Check]:
+    """Every active constraint of every targeted shape, as a Check."""
+    checks: list[Check] = []
+    for shape in sorted(_shapes(sg), key=str):
+        if sg.value(shape, SH.deactivated) == Literal(True):
+            continue
+        focus = _focus_pattern(sg, shape)
+        if focus is not None:
+            checks.extend(_shape_checks(sg, shape, focus))
+    return checks
+
+
+def _shapes(sg: Graph) -> set[Identifier]:
+    shapes = set(sg.subjects(RDF.type, SH.NodeShape)) | set(sg.subjects(RDF.type, SH.PropertyShape))
+    shapes |= set(sg.objects(None, SH.property))
+    for target in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
+        shapes |= set(sg.subjects(target, None))
+    return shapes
+
+
+def _targets(sg: Graph, shape: Identifier) -> list[str]:
+    patterns = [f"?this rdf:type/rdfs:subClassOf* {c.n3()} ." for c in sg.objects(shape, SH.targetClass)]
+    patterns += [f"BIND ({n.n3()} AS ?this)" for n in sg.objects(shape, SH.targetNode)]
+    patterns += [f"?this {p.n3()} ?_t ." for p in sg.objects(shape, SH.targetSubjectsOf)]
+    patterns += [f"?_t {p.n3()} ?this ." for p in sg.objects(shape, SH.targetObjectsOf)]
+    if (shape, RDF.type, RDFS.Class) in sg:  # implicit class target
+        patterns.append(f"?this rdf:type/rdfs:subClassOf* {shape.n3()} .")
+    return patterns
+
+
+def _focus_pattern(sg: Graph, shape: Identifier) -> str | None:
+    """A sub-select of the shape's focus nodes (its own targets and those of the shapes that use it)."""
+    parents = list(sg.subjects(SH.property, shape))
+    if len(parents) > 1:
+        raise ValidationError(f"shape {shape}: used by {len(parents)} node shapes; the fast path needs one")
+    patterns = _targets(sg, shape) + [p for parent in parents for p in _targets(sg, parent)]
+    if not patterns:
+        return None
+    union = " UNION ".join("{ " + p + " }" for p in patterns)
+    return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+
+
+def _shape_checks(sg: Graph, shape: Identifier, focus: str) -> Iterable[Check]:
+    path = sg.value(shape, SH.path)
+    if path is not None and not isinstance(path, URIRef):
+        raise ValidationError(f"shape {shape}: only predicate paths are compiled, not {path!r}")
+    severity = sg.value(shape, SH.severity) or SH.Violation
+    messages = tuple(m for m in sg.objects(shape, SH.message) if isinstance(m, Literal))
+    base = dict(shape=shape, severity=severity, path=path, messages=messages)
+    for param, arg in sorted(sg.predicate_objects(shape), key=lambda po: (str(po[0]), str(po[1]))):
+        if param in NOT_CONSTRAINTS:
+            continue
+        if param == SH.sparql:
+            yield _sparql_check(sg, shape, arg, focus, base)
+        elif param in VALUE_CONDITIONS:
+            component, cond = VALUE_CONDITIONS[param]
+            yield Check(component=component, query=_value_query(focus, path, cond(_arg(sg, arg))), **base)
+        elif param in COUNT_QUERIES:
+            component, build = COUNT_QUERIES[param]
+            yield Check(component=component, query=build(focus, path, arg, shape), **base)
+        else:
+            raise ValidationError(f"shape {shape}: {param} is not supported by the fast path")
+
+
+def _arg(sg: Graph, arg: Identifier) -> Identifier | list[Identifier]:
+    """A parameter value; RDF lists (sh:in, sh:languageIn) become Python lists."""
+    if isinstance(arg, BNode) and sg.value(arg, RDF.first) is not None or arg == RDF.nil:
+        return list(Collection(sg, arg))
+    return arg
+
+
+PROLOGUE = "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n" \
+           "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+
+
+def _value_query(focus: str, path: URIRef | None, violated: str) -> str:
+    values = f"?this {path.n3()} ?value ." if path is not None else "BIND (?this AS ?value)"
+    return f"{PROLOGUE}SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} FILTER ({violated}) }}"
+
+
+def _same_term_any(value_list: list[Identifier]) -> str:
+    return " || ".join(f"sameTerm(?value, {v.n3()})" for v in value_list) or "false"
+
+
+def _compare(op: str) -> Cond:
+    # SHACL: a value that cannot be compared is a violation too
+    return lambda limit: f"!COALESCE(?value {op} {limit.n3()}, false)"
+
+
+def _datatype(dt: Identifier) -> str:
+    return f"!(isLiteral(?value) && datatype(?value) = {dt.n3()})"
+
+
+def _lang_in(langs: list[Identifier]) -> str:
+    tests = " || ".join(f'langMatches(lang(?value), {Literal(str(t)).n3()})' for t in langs) or "false"
+    return f"!(isLiteral(?value) && ({tests}))"
+
+
+def _pattern(regex: Identifier) -> str:
+    return f"isBlank(?value) || !REGEX(STR(?value), {Literal(str(regex)).n3()})"
+
+
+VALUE_CONDITIONS: dict[URIRef, tuple[URIRef, Cond]] = {
+    SH["class"]: (SH.ClassConstraintComponent,
+                  lambda c: f"NOT EXISTS {{ ?value rdf:type/rdfs:subClassOf* {c.n3()} }}"),
+    SH.datatype: (SH.DatatypeConstraintComponent, _datatype),
+    SH.nodeKind: (SH.NodeKindConstraintComponent, lambda k: f"!{NODE_KINDS[k]}"),
+    SH["in"]: (SH.InConstraintComponent, lambda values: f"!({_same_term_any(values)})"),
+    SH.pattern: (SH.PatternConstraintComponent, _pattern),
+    SH.minLength: (SH.MinLengthConstraintComponent,
+                   lambda n: f"isBlank(?value) || STRLEN(STR(?value)) < {int(n)}"),
+    SH.maxLength: (SH.MaxLengthConstraintComponent,
+                   lambda n: f"isBlank(?value) || STRLEN(STR(?value)) > {int(n)}"),
+    SH.minInclusive: (SH.MinInclusiveConstraintComponent, _compare(">=")),
+    SH.maxInclusive: (SH.MaxInclusiveConstraintComponent, _compare("<=")),
+    SH.minExclusive: (SH.MinExclusiveConstraintComponent, _compare(">")),
+    SH.maxExclusive: (SH.MaxExclusiveConstraintComponent, _compare("<")),
+    SH.languageIn: (SH.LanguageInConstraintComponent, _lang_in),
+}
+
+
+def _min_count(focus: str, path: URIRef | None, n: Identifier, shape: Identifier) -> str:
+    p = _need_path(path, shape, "sh:minCount")
+    if int(n) == 1:
+        return f"{PROLOGUE}SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} ?v }} }}"
+    return (f"{PROLOGUE}SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {p} ?v }} }} "
+            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(n)})")
+
+
+def _max_count(focus: str, path: URIRef | None, n: Identifier, shape: Identifier) -> str:
+    p = _need_path(path, shape, "sh:maxCount")
+    return (f"{PROLOGUE}SELECT ?this WHERE {{ {focus} ?this {p} ?v }} "
+            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(n)})")
+
+
+def _has_value(focus: str, path: URIRef | None, v: Identifier, shape: Identifier) -> str:
+    values = f"?this {path.n3()} ?x ." if path is not None else "BIND (?this AS ?x)"
+    return (f"{PROLOGUE}SELECT ?this WHERE {{ {focus} "
+            f"FILTER NOT EXISTS {{ {values} FILTER (sameTerm(?x, {v.n3()})) }} }}")
+
+
+def _unique_lang(focus: str, path: URIRef | None, flag: Identifier, shape: Identifier) -> str:
+    p = _need_path(path, shape, "sh:uniqueLang")
+    if flag != Literal(True):
+        return f"{PROLOGUE}SELECT ?this WHERE {{ FILTER (false) }}"
+    # one result per focus and duplicated language tag, without a value (as pyshacl reports it)
+    return (f"{PROLOGUE}SELECT DISTINCT ?this ?lang WHERE {{ {focus} ?this {p} ?a . ?this {p} ?b . "
+            f"FILTER (!sameTerm(?a, ?b) && LANG(?a) != \"\" && LCASE(LANG(?a)) = LCASE(LANG(?b))) "
+            f"BIND (LCASE(LANG(?a)) AS ?lang) }}")
+
+
+def _need_path(path: URIRef | None, shape: Identifier, param: str) -> str:
+    if path is None:
+        raise ValidationError(f"shape {shape}: {param} needs sh:path")
+    return path.n3()
+
+
+COUNT_QUERIES = {
+    SH.minCount: (SH.MinCountConstraintComponent, _min_count),
+    SH.maxCount: (SH.MaxCountConstraintComponent, _max_count),
+    SH.hasValue: (SH.HasValueConstraintComponent, _has_value),
+    SH.uniqueLang: (SH.UniqueLangConstraintComponent, _unique_lang),
+}
+
+# --- SHACL-SPARQL ------------------------------------------------------------------------------------
+
+THIS = re.compile(r"[$?]this\b")
+WHERE_BRACE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def _sparql_check(sg: Graph, shape: Identifier, constraint: Identifier, focus: str, base: dict) -> Check:
+    """A sh:select query joined with the shape's focus nodes instead of pre-binding $this per node."""
+    select = sg.value(constraint, SH.select)
+    if select is None:
+        raise ValidationError(f"shape {shape}: sh:sparql without sh:select")
+    text = str(select)
+    if re.search(r"[$?]PATH\b|[$?]shapesGraph\b|[$?]currentShape\b", text):
+        raise ValidationError(f"shape {shape}: $PATH, $shapesGraph, $currentShape are not compiled")
+    text = THIS.sub("?this", text)
+    head = text[:WHERE_BRACE.search(text).start()] if WHERE_BRACE.search(text) else text[:text.find("{")]
+    if "?this" not in head and "*" not in head:
+        raise ValidationError(f"shape {shape}: the query must project $this")
+    match = WHERE_BRACE.search(text) or re.search(r"\{", text)
+    joined = text[:match.end()] + f" {focus} " + text[match.end():]
+    messages = tuple(m for m in sg.objects(constraint, SH.message) if isinstance(m, Literal))
+    return Check(component=SH.SPARQLConstraintComponent, query=_prefixes(sg, constraint) + joined,
+                 constraint=constraint, sparql_node_shape=base["path"] is None,
+                 **{**base, "messages": messages + base["messages"]})
+
+
+def _prefixes(sg: Graph, constraint: Identifier) -> str:
+    lines = {"rdf": RDF, "rdfs": RDFS}
+    for ontology in sg.objects(constraint, SH.prefixes):
+        for decl in sg.objects(ontology, SH.declare):
+            lines[str(sg.value(decl, SH.prefix))] = str(sg.value(decl, SH.namespace))
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in lines.items())
+
+
+# --- running -----------------------------------------------------------------------------------------
+
+def load_store(nquads: Path) -> ox.Store:
+    """An in-memory pyoxigraph store holding every named graph of the N-Quads file."""
+    store = ox.Store()
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def run_checks(store: ox.Store, checks: list[Check]) -> list[Result]:
+    """Run every check over the union of the store's graphs."""
+    results: list[Result] = []
+    for check in checks:
+        results.extend(_results(check, store.query(check.query, use_default_graph_as_union=True)))
+    return results
+
+
+def validate_store(store: ox.Store, shapes: Graph) -> list[Result]:
+    """Compile the shapes and run them: the fast path in one call."""
+    return run_checks(store, compile_shapes(shapes))
+
+
+def _results(check: Check, solutions: ox.QuerySolutions) -> Iterable[Result]:
+    names = [v.value for v in solutions.variables]
+    seen: set[tuple] = set()
+    for solution in solutions:
+        row = {name: to_rdflib(solution[name]) for name in names if solution[name] is not None}
+        key = tuple(sorted((k, v.n3()) for k, v in row.items()))
+        if key in seen:
+            continue
+        seen.add(key)
+        focus = row["this"]
+        value = row.get("value")
+        if check.component == SH.SPARQLConstraintComponent:
+            if value is None and check.sparql_node_shape:
+                value = focus
+            path = row.get("path", check.path)
+            bound = {**row, "this": focus, "path": path, "value": value}
+            messages = tuple(_format(m, bound) for m in check.messages)
+        else:
+            path, messages = check.path, check.messages
+        yield Result(focus=focus, path=path if isinstance(path, URIRef) else None, value=value,
+                     shape=check.shape, component=check.component, severity=check.severity,
+                     messages=messages, constraint=check.constraint)
+
+
+def _format(message: Literal, bound: dict[str, Identifier | None]) -> Literal:
+    """{?var} and {$var} replaced by the lexical form of the binding, as pyshacl does."""
+    text = str(message)
+    for name, term in bound.items():
+        if term is not None:
+            text = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _m, t=term: str(t), text)
+    return Literal(text, lang=message.language)
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Identifier:
+    """A pyoxigraph term as the equal rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
