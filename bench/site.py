@@ -19,13 +19,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import pyoxigraph as ox
-
-from kg.pages import SiteModel
+from kg.pages import RDF_FORMATS, SiteModel, serialise
 from kg.pipeline import build
 from kg.render import environment, render_page, templates_dir
 from kg.settings import PROJECT_ROOT, Settings, load_settings
-from kg.site import DESCRIBED_KINDS, RDF_FORMATS, build_search_index, render_site
+from kg.site import DESCRIBED_KINDS, build_search_index, render_site
 from kg.store import open_store
 
 
@@ -43,8 +41,8 @@ def _in_memory(settings: Settings) -> tuple[float, float, int]:
         templates += time.perf_counter() - t
         if context["kind"] in DESCRIBED_KINDS:
             triples = model.description(context["iri"])
-            for fmt in RDF_FORMATS.values():
-                ox.serialize(triples, format=fmt)
+            for suffix in RDF_FORMATS:
+                serialise(triples, suffix)
     return time.perf_counter() - started, templates, len(contexts)
 
 
@@ -59,7 +57,8 @@ def _sizes(site: Path) -> Counter:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build-dir", type=Path, default=None, help="an existing build (with store/)")
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
@@ -83,7 +82,8 @@ def main() -> None:
         print(f"pages: {disk.total_pages}  ({', '.join(f'{n} {k}' for k, n in disk.pages.items())})")
         print(f"RDF alternates: {disk.rdf_files}")
         print(f"templates : {templates * 1000:8.1f} ms  {pages / templates:8.0f} pages/s")
-        print(f"in memory : {total * 1000:8.1f} ms  {pages / total:8.0f} pages/s  (queries, contexts, templates, RDF)")
+        print(f"in memory : {total * 1000:8.1f} ms  {pages / total:8.0f} pages/s  "
+              "(queries, contexts, templates, RDF)")
         print(f"to disk   : {disk.seconds * 1000:8.1f} ms  {disk.total_pages / disk.seconds:8.0f} pages/s  "
               f"(+ writing {disk.total_pages + disk.rdf_files} files)")
         print(f"search index: {search_s:.1f} s ({search})")

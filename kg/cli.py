@@ -117,6 +117,80 @@ def query(ctx: click.Context, query: str, fmt: str, param: tuple[str, ...]) -> N
     sys.stdout.write(format_result(result, fmt).rstrip("\n") + "\n")
 
 
+@cli.command()
+@click.option("--no-search", is_flag=True, help="Skip the pagefind search index (needs Node.js/npx).")
+@click.pass_context
+def site(ctx: click.Context, no_search: bool) -> None:
+    """Render build/site/ again from the built store: a page per plan, requirement, agency, document, type
+    and region with .ttl .nt .jsonld .rdf alternates, dumps, void.ttl, sitemap.xml, robots.txt and the
+    search index. (`kg build` already does this.)"""
+    from kg.site import render_site
+
+    settings = settings_from(ctx)
+    summary = render_site(settings.build, settings, progress=_echo_err, search=not no_search)
+    for line in summary.lines():
+        click.echo(line)
+
+
+@cli.command()
+@click.option("--host", default=None, help="Interface to bind (default 127.0.0.1: loopback only).")
+@click.option("--port", type=int, default=None, help="TCP port (default 8000).")
+@click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Built pyoxigraph store to serve (default build/store), opened read-only.")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Serve the same API over an external SPARQL 1.1 endpoint (e.g. Virtuoso) instead of a store.")
+@click.option("--timeout", type=float, default=None, help="Server-side query time limit in seconds.")
+@click.option("--workers", type=int, default=None, help="Query worker processes.")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, store: Path | None, endpoint: str | None,
+          timeout: float | None, workers: int | None) -> None:
+    """Serve the SPARQL endpoint (/sparql, with a query UI), the catalogue API (/api/queries) and the
+    linked-data pages (every entity URI, with content negotiation) until interrupted."""
+    from kg.serve.app import run_server
+    from kg.serve.settings import serve_settings_from
+
+    settings = settings_from(ctx)
+    serve_settings = serve_settings_from(settings, host=host, port=port, store=store, endpoint=endpoint,
+                                         timeout=timeout, workers=workers)
+    click.echo(f"kg: serving http://{serve_settings.host}:{serve_settings.port}/ "
+               f"({'endpoint ' + endpoint if endpoint else serve_settings.store})", err=True)
+    run_server(serve_settings, routers=_server_routers(settings, serve_settings))
+
+
+def _server_routers(settings: Settings, serve_settings) -> list:
+    """The catalogue API, and the pages when a local store is there to render them from."""
+    from kg.serve.api import api_router
+    from kg.store import open_store
+
+    store = open_store(serve_settings.store) if serve_settings.store else None
+    routers = [api_router(serve_settings, store)]
+    if store is not None:
+        from kg.serve.pages import pages_router
+
+        routers.append(pages_router(settings, store))
+    return routers
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="URL", help="SPARQL endpoint of the external server.")
+@click.option("--graph-store", default=None, metavar="URL",
+              help="Graph Store Protocol URL (default for Virtuoso: <endpoint>-graph-crud-auth).")
+@click.option("--user", default=None, help="User for the Graph Store Protocol (digest auth).")
+@click.option("--password", default=None, help="Password (or set KG_REMOTE_PASSWORD).", envvar="KG_REMOTE_PASSWORD")
+@click.pass_context
+def load(ctx: click.Context, endpoint: str, graph_store: str | None, user: str | None,
+         password: str | None) -> None:
+    """Push every named graph of the built store into an external SPARQL 1.1 server, then count the
+    triples back; exit 2 if any graph arrived incomplete."""
+    from kg.remote import load_endpoint
+
+    settings = settings_from(ctx)
+    loaded = load_endpoint(settings.store_path, endpoint, graph_store=graph_store, user=user, password=password)
+    for graph, triples in sorted(loaded.items()):
+        click.echo(f"  {triples:>7} triples  {graph}")
+    click.echo(f"Loaded {len(loaded)} graphs, {sum(loaded.values())} triples into {endpoint}")
+
+
 def main() -> None:
     cli(prog_name="kg")
 

@@ -158,17 +158,17 @@ class Context:
                                 f"GRAPH ?g {{ ?f {_q(RDF.type)} {_q(V.Requirement)} }} }}"):
             self.requirements.add(row["f"])
         first, last = _q(V.firstLine), _q(V.lastLine)
-        query = f"""SELECT ?f ?g (MIN(?a) AS ?first) (SAMPLE(?b) AS ?last) WHERE {{
+        query = f"""SELECT DISTINCT ?f ?g ?a ?b WHERE {{
             VALUES ?f {{ {values} }}
             GRAPH ?g {{
                 {{ ?f {first} ?a ; {last} ?b }}
                 UNION
                 {{ ?anchor ?link ?f . ?anchor {first} ?a ; {last} ?b .
                    FILTER NOT EXISTS {{ ?f {first} ?x }} }}
-            }} }} GROUP BY ?f ?g"""
+            }} }}"""
         for row in _rows(store, query):
-            span = (int(row["first"].toPython()), int(row["last"].toPython()))
-            self.spans[(row["f"], str(row["g"]))] = span
+            key, span = (row["f"], str(row["g"])), (int(row["a"].toPython()), int(row["b"].toPython()))
+            self.spans[key] = min(self.spans.get(key, span), span)  # the earliest node that mentions it
 
 
 class SourceTexts:

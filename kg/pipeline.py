@@ -118,7 +118,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSumma
         del store
         summary = BuildSummary(plans=[(p.slug, len(p.requirements), Path(p.parsed.source.path).name)
                                       for p in plans], triples=len(ds), build_dir=settings.build)
-        for step in post_build_steps():
+        for step in _post_build_steps():
             summary.extra.update(step(tmp, settings, plans, progress) or {})
         (tmp / "manifest.json").write_text(json.dumps(_manifest(plans, summary, started), ensure_ascii=False,
                                                       indent=2), "utf-8")
@@ -130,17 +130,14 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSumma
 
 
 PostBuildStep = Callable[[Path, Settings, list[LiftedPlan], Progress], dict | None]
-_POST_BUILD: list[PostBuildStep] = []
 
 
-def register_post_build(step: PostBuildStep) -> PostBuildStep:
-    """Later stages (validation, site) register a step that runs on the temporary build folder."""
-    _POST_BUILD.append(step)
-    return step
+def _post_build_steps() -> list[PostBuildStep]:
+    """Stages that read the freshly built store in the temporary folder: validation, then the site
+    (which publishes the validation report)."""
+    from kg import site
 
-
-def post_build_steps() -> list[PostBuildStep]:
-    return list(_POST_BUILD)
+    return [site.build_step]
 
 
 def _swap_in(tmp: Path, target: Path) -> None:

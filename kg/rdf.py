@@ -8,6 +8,7 @@ union of all graphs holds each of their triples once.
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -15,6 +16,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from kg import vocab as V
 from kg.normalise.docnumbers import number_slug
+from kg.normalise.regions import parent_regions
 from kg.normalise.model import (AgencyMention, Deadline, DocumentReference, LiftedPlan, LiftedRequirement,
                                 QuantitativeTarget, Region)
 from kg.parse.model import Alignment, Cell, Origin, Span, TaskGroup
@@ -225,6 +227,16 @@ class PlanWriter:
 
 def write_region(g: Graph, m: Minter, region: Region) -> URIRef:
     """A region and the chain of regions it lies in."""
+    iri = _region_node(g, m, region)
+    child = iri
+    for parent in reversed(parent_regions(region)):
+        parent_iri = _region_node(g, m, parent)
+        g.add((child, V.withinRegion, parent_iri))
+        child = parent_iri
+    return iri
+
+
+def _region_node(g: Graph, m: Minter, region: Region) -> URIRef:
     iri = m.region(region.slug)
     g.add((iri, RDF.type, V.Region))
     g.add((iri, SKOS.prefLabel, zh(region.name)))
@@ -232,14 +244,6 @@ def write_region(g: Graph, m: Minter, region: Region) -> URIRef:
     g.add((iri, V.adminLevel, Literal(region.level)))
     if region.code:
         g.add((iri, V.divisionCode, Literal(region.code)))
-    child = iri
-    for parent_name in reversed(region.parents):
-        parent = m.region(slugify(parent_name))
-        g.add((parent, RDF.type, V.Region))
-        g.add((parent, SKOS.prefLabel, zh(parent_name)))
-        g.add((parent, RDFS.label, zh(parent_name)))
-        g.add((child, V.withinRegion, parent))
-        child = parent
     return iri
 
 
@@ -327,7 +331,9 @@ def plan_dataset(plans: list[LiftedPlan], minter: Minter) -> Dataset:
 
 def provenance(g: Graph, plans: list[LiftedPlan], minter: Minter, started: str, ended: str) -> None:
     """The lifting activity: which sources it used and which plans it generated."""
-    activity = minter.iri(f"id/activity/lift-{started.replace(':', '').replace('-', '')}")
+    # named by what it read, so the IRI is stable across rebuilds of the same corpus
+    inputs = hashlib.sha256("".join(sorted(p.parsed.source.sha256 for p in plans)).encode()).hexdigest()
+    activity = minter.iri(f"id/activity/lift-{inputs[:16]}")
     g.add((activity, RDF.type, V.LiftingActivity))
     g.add((activity, PROV.startedAtTime, Literal(started, datatype=XSD.dateTime)))
     g.add((activity, PROV.endedAtTime, Literal(ended, datatype=XSD.dateTime)))

@@ -49,8 +49,9 @@ def link(ctx: JinjaContext, ref: dict[str, Any] | None, text: str | None = None)
 
 @pass_context
 def requirement_rows(ctx: JinjaContext, rows: list[dict[str, Any]], show_plan: bool = False) -> Markup:
-    """The rows of a requirement table (_req_row.html), each rendered once per page depth and kept in the
-    page's `fragments` cache: a requirement's row repeats on its plan's, types', regions' and documents' pages."""
+    """The rows of a requirement table (_req_row.html), each rendered once per page depth and kept in
+    the page's `fragments` cache: a requirement's row repeats on the pages of its plan, types, regions
+    and cited documents."""
     cache, root = ctx["fragments"], ctx["root"]
     template = ctx.environment.get_template("_req_row.html")
     out = []

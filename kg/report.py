@@ -187,3 +187,4 @@ def summary_json(findings: Findings, engine: str, generated: str) -> dict[str, A
 
 def write_json(data: dict[str, Any], path: Path) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2), "utf-8")
+

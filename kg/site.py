@@ -1,4 +1,4 @@
-"""Write the static site (build/site/): every page, its RDF alternates, dumps, VoID, sitemap and search index."""
+"""Write the static site (build/site/): every page with its RDF alternates, dumps, VoID, sitemap, search."""
 
 from __future__ import annotations
 
@@ -17,22 +17,20 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.pages import SiteModel
+from kg.pages import RDF_FORMATS, SiteModel, serialise
 from kg.pages.paths import file_for
 from kg.render import environment, render_page, templates_dir
 from kg.settings import Settings
 from kg.store import open_store
-from kg.vocab import PREFIXES, Minter
+from kg.vocab import Minter
 
 Progress = Callable[[str], None]
 
-RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
-               ".rdf": ox.RdfFormat.RDF_XML}
-TURTLE_PREFIXES = {name: str(ns) for name, ns in PREFIXES.items()}
 # Kinds whose pages describe one resource, so they get .ttl/.nt/.jsonld/.rdf files beside the .html.
 DESCRIBED_KINDS = ("plan", "requirement", "agency", "document", "type", "region", "resource", "dataset")
 DUMPS = {"graph.ttl": "graph.ttl", "graph.jsonld": "graph.jsonld", "graph.trig": "graph.trig"}
 PAGEFIND = "pagefind@1.6.0"  # npm package; its binary comes from a platform package of the same registry
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 STATIC_SKIP = ("yasgui",)  # the SPARQL UI's vendored files: the static site has no endpoint
 REPORT_SITE_LINK = re.compile(r'\b(href|src)="\.\./site/')
 
@@ -77,9 +75,10 @@ class FileWriter:
         self._folder(path)
         self.pending.append(self.pool.submit(path.write_bytes, text.encode("utf-8")))
 
-    def rdf(self, path: Path, triples: list[ox.Triple], fmt: ox.RdfFormat) -> None:
+    def rdf(self, path: Path, triples: list[ox.Triple]) -> None:
+        """Serialised on the writing thread as well, off the rendering loop."""
         self._folder(path)
-        self.pending.append(self.pool.submit(_serialise, triples, fmt, path))
+        self.pending.append(self.pool.submit(_write_rdf, triples, path))
 
     def close(self) -> None:
         """Wait for every write; the first failure is raised."""
@@ -136,18 +135,19 @@ def _write(store: ox.Store, build_dir: Path, out: Path, settings: Settings, prog
                 writer.text(out / file_for(context["path"]), render_page(env, context))
                 if kind in DESCRIBED_KINDS:
                     triples = model.description(context["iri"])
-                    for suffix, fmt in RDF_FORMATS.items():
-                        writer.rdf(out / file_for(context["path"], suffix), triples, fmt)
+                    for suffix in RDF_FORMATS:
+                        writer.rdf(out / file_for(context["path"], suffix), triples)
                         summary.rdf_files += 1
             summary.pages[kind] = len(contexts)
     finally:
         writer.close()
     summary.seconds = time.perf_counter() - started
     dataset = str(Minter(settings.base).dataset())
-    _serialise(model.description(dataset), ox.RdfFormat.TURTLE, out / "void.ttl")
+    _write_rdf(model.description(dataset), out / "void.ttl")
     _write_ontology(settings.ontology, out)
     _write_sitemap(model, out)
-    (out / "robots.txt").write_text(f"User-agent: *\nAllow: /\nSitemap: {model.paths.base}sitemap.xml\n", "utf-8")
+    robots = f"User-agent: *\nAllow: /\nSitemap: {model.paths.base}sitemap.xml\n"
+    (out / "robots.txt").write_text(robots, "utf-8")
     if search:
         progress("indexing for search (pagefind)")
         summary.search = build_search_index(out)
@@ -162,9 +162,8 @@ def _write_text(path: Path, text: str) -> None:
         path.write_text(text, "utf-8")
 
 
-def _serialise(triples: list[ox.Triple], fmt: ox.RdfFormat, path: Path) -> None:
-    prefixes = TURTLE_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    data = ox.serialize(triples, format=fmt, prefixes=prefixes) if prefixes else ox.serialize(triples, format=fmt)
+def _write_rdf(triples: list[ox.Triple], path: Path) -> None:
+    data = serialise(triples, path.suffix)
     try:
         path.write_bytes(data)
     except FileNotFoundError:
@@ -214,8 +213,8 @@ def _write_ontology(folder: Path, out: Path) -> None:
     triples: list[ox.Triple] = []
     for path in sorted(folder.glob("*.ttl")):
         triples.extend(q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-    for suffix, fmt in RDF_FORMATS.items():
-        _serialise(triples, fmt, out / f"ontology{suffix}")
+    for suffix in RDF_FORMATS:
+        _write_rdf(triples, out / f"ontology{suffix}")
 
 
 def _write_sitemap(model: SiteModel, out: Path) -> None:
@@ -223,20 +222,23 @@ def _write_sitemap(model: SiteModel, out: Path) -> None:
     urls = [model.paths.base + path + ".html" for kind in model.kinds for path in model.paths_of(kind)]
     body = "\n".join(f"  <url><loc>{escape(u)}</loc></url>" for u in urls)
     (out / "sitemap.xml").write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
-                                     '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                                     f'<urlset xmlns="{SITEMAP_NS}">\n'
                                      f"{body}\n</urlset>\n", "utf-8")
 
 
 def build_search_index(site: Path) -> str:
-    """Index the pages marked data-pagefind-body with pagefind (from npm, run by npx); segments Chinese."""
+    """Index the pages marked data-pagefind-body with pagefind (from npm, run by npx); it segments Chinese.
+
+    A site without its search index is still a site: when Node.js is missing or pagefind fails, the
+    returned status says so (`kg site` and `kg build` print it) and search.html tells its reader."""
     npx = shutil.which("npx")
     if npx is None:
-        return "skipped (npx not found; install Node.js to build the search index)"
+        return "NOT BUILT: npx not found (install Node.js and npm, then run `kg site`)"
     command = [npx, "--yes", "--prefer-offline", PAGEFIND, "--site", str(site), "--quiet"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise KgError(f"pagefind did not run: {error}") from None
+        return f"NOT BUILT: pagefind did not run ({error})"
     if done.returncode != 0:
-        raise KgError(f"pagefind failed ({done.returncode}): {(done.stderr or done.stdout).strip()[-500:]}")
+        return f"NOT BUILT: pagefind failed ({done.returncode}): {(done.stderr or done.stdout).strip()[-300:]}"
     return f"pagefind ({PAGEFIND})"

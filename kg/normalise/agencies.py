@@ -32,7 +32,7 @@ class _Rules:
     default_role: Role
     qualifiers: tuple[re.Pattern[str], ...]
     hard_separators: re.Pattern[str]
-    soft_separators: str
+    soft_cuts: re.Pattern[str]  # a soft separator (和/及/与) or the generic tail (等)
     generic_tail: str
     suffixes: tuple[str, ...]
     level_prefixes: str
@@ -66,7 +66,7 @@ def _rules() -> _Rules:
         default_role=Role(cell["default_role"]),
         qualifiers=tuple(re.compile(q) for q in cell["qualifiers"]),
         hard_separators=re.compile(cell["hard_separators"]),
-        soft_separators=cell["soft_separators"],
+        soft_cuts=re.compile(f"[{re.escape(cell['soft_separators'] + cell['generic_tail'])}]"),
         generic_tail=cell["generic_tail"],
         suffixes=tuple(names["suffixes"]),
         level_prefixes=names["level_prefixes"],
@@ -115,10 +115,17 @@ def read_agency_cell(cell: Cell, region: Region) -> list[AgencyMention]:
 
 @lru_cache(maxsize=MEMO_SIZE)
 def read_agency_text(text: str, region: Region, origin: Origin) -> tuple[AgencyMention, ...]:
-    """The mentions of an agency cell's text (see :func:`read_agency_cell`). Memoised: a merged lead cell
-    repeats one text on every row it spans, and a plan names the same few leads again and again."""
+    """The mentions of an agency cell's text (see :func:`read_agency_cell`), each with ``origin``."""
+    return tuple(AgencyMention(name=name, printed=printed, role=role, collective=collective, origin=origin)
+                 for name, printed, role, collective in _read_names(text, region))
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _read_names(text: str, region: Region) -> tuple[tuple[str, str, Role, bool], ...]:
+    """(name, printed, role, collective) of each agency an agency cell's text names. Memoised: a merged
+    cell repeats its text on every row it spans, and a plan names the same few leads again and again."""
     items = _distribute_prefixes(_read_items(text), region)
-    mentions: list[AgencyMention] = []
+    names: list[tuple[str, str, Role, bool]] = []
     seen: set[tuple[str, Role]] = set()
     for item in items:
         collective = is_collective(item.printed)
@@ -130,9 +137,8 @@ def read_agency_text(text: str, region: Region, origin: Origin) -> tuple[AgencyM
         if (name, item.role) in seen:
             continue
         seen.add((name, item.role))
-        mentions.append(AgencyMention(name=name, printed=item.printed, role=item.role,
-                                      collective=collective, origin=origin))
-    return tuple(mentions)
+        names.append((name, item.printed, item.role, collective))
+    return tuple(names)
 
 
 def _read_items(text: str) -> list[_Item]:
@@ -172,10 +178,9 @@ def _split_names(segment: str, role: Role) -> list[_Item]:
 
 def _soft_cut(piece: str) -> int | None:
     """Index of the first 和/及/与/等 in ``piece`` that follows a complete name, if any."""
-    rules = _rules()
-    for i, char in enumerate(piece):
-        separator = char in rules.soft_separators or char == rules.generic_tail
-        if i and separator and looks_like_agency(piece[:i]):
+    for separator in _rules().soft_cuts.finditer(piece):
+        i = separator.start()
+        if i and looks_like_agency(piece[:i]):
             return i
     return None
 

@@ -127,3 +127,8 @@ def _known_parents(region: _Known) -> tuple[str, ...]:
 def _slug(path: tuple[str, ...]) -> str:
     """ASCII slug from the region and its nearest parent, without generic suffixes: kunming-panlong."""
     return "-".join(word_slug(_SHORT.sub("", place) or place) for place in path[-2:])
+
+
+def parent_regions(region: Region) -> tuple[Region, ...]:
+    """The regions a region lies in, outermost first, each with its own slug, level and code."""
+    return tuple(_region(list(region.parents[: i + 1])) for i in range(len(region.parents)))

@@ -62,56 +62,27 @@ def classify_requirement(text: str, group_path: tuple[str, ...]) -> tuple[str, .
     text = _WHITESPACE.sub("", text)
     heading = _WHITESPACE.sub("", group_path[-1]) if group_path else ""
     rules = load_rules()
-    matched = sorted(_matcher("text").matching(text) | heading_rules(heading))  # rule-file order
+    matched = sorted([*_matching_rules(text, "text"), *heading_rules(heading)])  # rule-file order
     return tuple(dict.fromkeys(rules[i].type for i in matched)) or (FALLBACK_TYPE,)
 
 
 @lru_cache(maxsize=MEMO_SIZE)
-def heading_rules(heading: str) -> frozenset[int]:
+def heading_rules(heading: str) -> tuple[int, ...]:
     """Indexes of the group rules a task heading matches. Memoised: every row under a heading asks."""
-    return _matcher("group").matching(heading)
+    return tuple(_matching_rules(heading, "group"))
 
 
-@dataclass(frozen=True)
-class _Matcher:
-    """Finds which rules occur in a text. Most rules are plain word lists (基本目录|公开指南|试点): their
-    words are looked up by first character, one pass over the text for all of them, instead of one regex
-    scan of the text per rule. The other rules (look-behinds, groups) are searched as regexes."""
-
-    words: dict[str, tuple[tuple[str, int], ...]]  # first character → (word, rule index)
-    patterns: tuple[tuple[int, re.Pattern[str]], ...]  # (rule index, pattern) of the other rules
-
-    def matching(self, subject: str) -> frozenset[int]:
-        """Indexes (in :func:`load_rules`) of the rules whose pattern occurs in ``subject``."""
-        found = {i for i, pattern in self.patterns if pattern.search(subject)}
-        for char in self.words.keys() & set(subject):
-            found.update(i for word, i in self.words[char] if word in subject)
-        return frozenset(found)
+def _matching_rules(subject: str, applies_to: str) -> list[int]:
+    """Indexes (in :func:`load_rules`) of the ``applies_to`` rules whose pattern occurs in ``subject``."""
+    if not subject:
+        return []
+    return [i for i, pattern in _patterns(applies_to) if pattern.search(subject)]
 
 
 @cache
-def _matcher(applies_to: str) -> _Matcher:
-    """The matcher of the rules that look at ``applies_to`` (text | group)."""
-    words: dict[str, list[tuple[str, int]]] = {}
-    patterns = []
-    for i, rule in enumerate(load_rules()):
-        if rule.applies_to != applies_to:
-            continue
-        plain = plain_words(rule.pattern.pattern)
-        if plain is None:
-            patterns.append((i, rule.pattern))
-        for word in plain or ():
-            words.setdefault(word[0], []).append((word, i))
-    return _Matcher({char: tuple(pairs) for char, pairs in words.items()}, tuple(patterns))
-
-
-def plain_words(pattern: str) -> tuple[str, ...] | None:
-    """The words of a pattern that is only a list of words ("公报" or "热线|12345|12315"), else None:
-    such a pattern occurs in a text exactly when one of its words does."""
-    words = pattern.split("|")
-    if all(word and re.escape(word) == word for word in words):  # no character with a regex meaning
-        return tuple(words)
-    return None
+def _patterns(applies_to: str) -> tuple[tuple[int, re.Pattern[str]], ...]:
+    """(index, pattern) of the rules that look at ``applies_to`` (text | group)."""
+    return tuple((i, rule.pattern) for i, rule in enumerate(load_rules()) if rule.applies_to == applies_to)
 
 
 def rule_types() -> frozenset[str]:

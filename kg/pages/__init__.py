@@ -1,5 +1,5 @@
-"""Page contexts for the static site and the server: one plain dict per page, built per kind from the store."""
+"""Page contexts for the static site and the server: a plain dict per page, built per kind from the store."""
 
-from kg.pages.model import ALTERNATES, SiteModel
+from kg.pages.model import ALTERNATES, RDF_FORMATS, SiteModel, serialise
 
-__all__ = ["ALTERNATES", "SiteModel"]
+__all__ = ["ALTERNATES", "RDF_FORMATS", "SiteModel", "serialise"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from kg import vocab as V
 from kg.pages.facts import first, group_by, values
-from kg.pages.model import Context, SiteModel
+from kg.pages.model import Context, SCHEMA_ORG, SiteModel
 from kg.pages.requirements import ROLE_KEY, ROLE_ORDER, requirement_index
 
 COLLECTIVE = str(V.CollectiveAgency)
@@ -44,19 +44,21 @@ def _roles(model: SiteModel, assigned: list[dict], index: dict[str, dict]) -> li
     """Requirements grouped by role (lead first), then by plan."""
     out = []
     for role, rows in sorted(group_by(assigned, "role").items(), key=lambda kv: ROLE_ORDER.get(kv[0], 9)):
-        reqs = [index[r] for r in values(rows, "req") if r in index]
+        reqs = sorted((index[r] for r in values(rows, "req") if r in index),
+                      key=lambda req: (req["plan"]["label"], req["order"] or 0))
         plans: dict[str, dict[str, Any]] = {}
         for req in reqs:
             plans.setdefault(req["plan"]["iri"], {"plan": req["plan"], "rows": []})["rows"].append(req)
         inferred = {r["req"] for r in rows if r.get("origin") == str(V.Inferred)}
-        out.append({"role": ROLE_KEY.get(role, ""), "role_zh": model.label(role), "role_en": model.label(role, "en"),
+        out.append({"role": ROLE_KEY.get(role, ""), "role_zh": model.label(role),
+                    "role_en": model.label(role, "en"),
                     "count": len(reqs), "plans": list(plans.values()), "inferred": sorted(inferred)})
     return out
 
 
 def _jsonld(iri: str, fields: dict[str, Any]) -> dict[str, Any]:
     agency = fields["agency"]
-    doc: dict[str, Any] = {"@context": "https://schema.org", "@id": iri, "name": agency["label"],
+    doc: dict[str, Any] = {"@context": SCHEMA_ORG, "@id": iri, "name": agency["label"],
                            "@type": "Organization" if agency["collective"] else "GovernmentOrganization"}
     names = [n for n in [agency["qualified"], *agency["alt_labels"]] if n]
     if names:

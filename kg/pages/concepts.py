@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kg.pages.facts import first, group_by, values
-from kg.pages.model import Context, SiteModel
+from kg.pages.model import Context, SCHEMA_ORG, SiteModel
 from kg.pages.requirements import requirement_index
 
 
@@ -36,12 +36,13 @@ def build_types(model: SiteModel) -> list[Context]:
     pages = []
     for iri, group in rows.items():
         zh, en = first(group, "zh") or model.label(iri), first(group, "en")
-        fields = {"concept": {"zh": zh, "en": en, "def_zh": first(group, "defZh"), "def_en": first(group, "defEn"),
+        fields = {"concept": {"zh": zh, "en": en,
+                              "def_zh": first(group, "defZh"), "def_en": first(group, "defEn"),
                               "notation": first(group, "notation"),
                               "broader": [model.ref(b) for b in values(group, "broader")],
                               "narrower": [model.ref(n) for n in narrower.get(iri, [])]},
                   "plans": _by_plan(tagged.get(iri, [])), "count": len(tagged.get(iri, []))}
-        jsonld = {"@context": "https://schema.org", "@type": "DefinedTerm", "@id": iri, "name": zh,
+        jsonld = {"@context": SCHEMA_ORG, "@type": "DefinedTerm", "@id": iri, "name": zh,
                   "alternateName": en, "termCode": fields["concept"]["notation"],
                   "description": fields["concept"]["def_zh"]}
         pages.append(model.page("type", iri, zh, title_en=en, jsonld={k: v for k, v in jsonld.items() if v},
@@ -77,7 +78,7 @@ def build_regions(model: SiteModel) -> list[Context]:
                   "plans_in": [model.ref(p) for p in plans],
                   "agencies": [model.ref(a) for a in values(agencies.get(iri, []), "agency")],
                   "plans": _by_plan(reqs), "count": len(reqs)}
-        jsonld = {"@context": "https://schema.org", "@type": "AdministrativeArea", "@id": iri, "name": label}
+        jsonld = {"@context": SCHEMA_ORG, "@type": "AdministrativeArea", "@id": iri, "name": label}
         if parent.get(iri):
             jsonld["containedInPlace"] = {"@type": "AdministrativeArea", "@id": parent[iri],
                                           "name": model.label(parent[iri])}

@@ -6,7 +6,7 @@ from typing import Any
 
 from kg import vocab as V
 from kg.pages.facts import first, group_by, values
-from kg.pages.model import Context, SiteModel
+from kg.pages.model import Context, SCHEMA_ORG, SiteModel
 from kg.pages.requirements import requirement_index
 
 IMPLEMENTS = str(V.implements)
@@ -26,7 +26,8 @@ def build(model: SiteModel) -> list[Context]:
         label = first(rows, "number") or first(rows, "title") or first(rows, "label") or model.label(iri)
         fields = {
             "document": {"label": label, "number": first(rows, "number"), "titles": values(rows, "title"),
-                         "code": first(rows, "code"), "year": first(rows, "year"), "serial": first(rows, "serial"),
+                         "code": first(rows, "code"), "year": first(rows, "year"),
+                         "serial": first(rows, "serial"),
                          "organ": model.ref(first(rows, "organ")), "in_title": first(rows, "inTitle"),
                          "conflict": first(rows, "conflict", False), "printed": values(rows, "printed")},
             "citers": _citers(model, cited.get(iri, []), plans, index),
@@ -37,8 +38,10 @@ def build(model: SiteModel) -> list[Context]:
     return pages
 
 
-def _citers(model: SiteModel, rows: list[dict], plans: set[str], index: dict[str, dict]) -> list[dict[str, Any]]:
-    """Citing plans, each with how it refers to the document (implements, cites) and its citing requirements."""
+def _citers(model: SiteModel, rows: list[dict], plans: set[str],
+            index: dict[str, dict]) -> list[dict[str, Any]]:
+    """Citing plans, each with how it refers to the document (implements, cites) and the requirements
+    of it that cite the document."""
     out: dict[str, dict[str, Any]] = {}
 
     def entry(plan_iri: str) -> dict[str, Any]:
@@ -61,7 +64,7 @@ def _citers(model: SiteModel, rows: list[dict], plans: set[str], index: dict[str
 
 def _jsonld(iri: str, fields: dict[str, Any]) -> dict[str, Any]:
     doc = fields["document"]
-    out: dict[str, Any] = {"@context": "https://schema.org", "@type": "Legislation", "@id": iri,
+    out: dict[str, Any] = {"@context": SCHEMA_ORG, "@type": "Legislation", "@id": iri,
                            "name": doc["titles"][0] if doc["titles"] else doc["label"], "inLanguage": "zh"}
     if doc["number"]:
         out["legislationIdentifier"] = doc["number"]

@@ -6,13 +6,13 @@ from typing import Any
 
 from kg import vocab as V
 from kg.pages.facts import first, group_by, values
-from kg.pages.model import Context, SiteModel
+from kg.pages.model import Context, SCHEMA_ORG, SiteModel
 from kg.pages.paths import ONTOLOGY_IRI
 from kg.pages.requirements import requirement_index
 from kg.pages.validation import validation_summary
 from kg.vocab import Minter
 
-OWL = "http://www.w3.org/2002/07/owl#"
+OWL = str(V.OWL)
 TERM_SECTIONS = (("Class", "类", "Classes"), ("ObjectProperty", "对象属性", "Object properties"),
                  ("DatatypeProperty", "数据属性", "Datatype properties"),
                  ("AnnotationProperty", "注释属性", "Annotation properties"),
@@ -32,14 +32,15 @@ def build_home(model: SiteModel) -> list[Context]:
     for req in index.values():
         counts[req["plan"]["iri"]] = counts.get(req["plan"]["iri"], 0) + 1
     plans = [{"ref": model.ref(r["plan"], r["title"]), "year": r.get("year"), "kind_zh": r.get("kindZh"),
-              "kind_en": r.get("kindEn"), "region": model.ref(r.get("region")), "count": counts.get(r["plan"], 0)}
+              "kind_en": r.get("kindEn"), "region": model.ref(r.get("region")),
+              "count": counts.get(r["plan"], 0)}
              for r in _first_rows(model.facts.rows("plans"), "plan")]
     totals = {kind: len(model.paths_of(kind)) for kind in COUNTED}
     dataset = Minter(model.paths.base).dataset()
     page = model.page("home", model.paths.base, "政务公开工作要点知识图谱",
                       title_en="Knowledge graph of open-government work plans", plans=plans, totals=totals,
                       dataset=model.ref(str(dataset)), sparql=model.paths.base + "sparql",
-                      jsonld={"@context": "https://schema.org", "@type": "WebSite", "@id": model.paths.base,
+                      jsonld={"@context": SCHEMA_ORG, "@type": "WebSite", "@id": model.paths.base,
                               "name": "政务公开工作要点知识图谱", "inLanguage": "zh",
                               "about": {"@type": "Dataset", "@id": str(dataset)}})
     page["alternates"] = [{"href": "void.ttl", "media": "text/turtle", "label": "VoID (Turtle)"}]
@@ -78,11 +79,11 @@ def build_dataset(model: SiteModel) -> list[Context]:
             "sources": [model.source_ref(s) for s in model.sources],
             "classes": [{"ref": model.ref(r["class"]), "count": r["count"], "anchor": _anchor(r["partition"])}
                         for r in parts if "class" in r],
-            "properties": [{"ref": model.ref(r["property"]), "count": r["count"], "anchor": _anchor(r["partition"])}
-                           for r in parts if "property" in r],
+            "properties": [{"ref": model.ref(r["property"]), "count": r["count"],
+                            "anchor": _anchor(r["partition"])} for r in parts if "property" in r],
             "dumps": dumps, "validation": validation_summary(model), "sparql": model.paths.base + "sparql",
         }
-        jsonld = {"@context": "https://schema.org", "@type": "Dataset", "@id": iri, "name": title,
+        jsonld = {"@context": SCHEMA_ORG, "@type": "Dataset", "@id": iri, "name": title,
                   "alternateName": fields["dataset"]["title_en"], "inLanguage": "zh",
                   "description": fields["dataset"]["description"],
                   "license": fields["dataset"]["licence"]["iri"] if fields["dataset"]["licence"] else None,
@@ -125,8 +126,9 @@ def build_ontology(model: SiteModel) -> list[Context]:
         sections.append({"id": local_kind, "zh": zh, "en": en, "terms": items})
     page = model.page("ontology", ONTOLOGY_IRI, "本体文档", title_en="Ontology documentation",
                       headers=_headers(model), sections=sections, scheme=_scheme(model), namespace=str(V.ZW),
-                      jsonld={"@context": "https://schema.org", "@type": "DefinedTermSet", "@id": ONTOLOGY_IRI,
-                              "name": "政务公开工作要点本体", "inLanguage": ["zh", "en"]})
+                      jsonld={"@context": SCHEMA_ORG, "@type": "DefinedTermSet",
+                              "@id": ONTOLOGY_IRI, "name": "政务公开工作要点本体",
+                              "inLanguage": ["zh", "en"]})
     page["alternates"] = [{"href": "ontology.ttl", "media": "text/turtle", "label": "Turtle"}]
     return [page]
 
@@ -150,15 +152,17 @@ def _headers(model: SiteModel) -> list[dict[str, Any]]:
         out.append({"iri": iri, "title_zh": text.get(("title", "zh")), "title_en": text.get(("title", "en")),
                     "description_zh": text.get(("description", "zh")) or text.get(("definition", "zh")),
                     "description_en": text.get(("description", "en")) or text.get(("definition", "en")),
-                    "version": text.get(("versionInfo", "")), "licence": model.ref(text.get(("license", "")))})
+                    "version": text.get(("versionInfo", "")),
+                    "licence": model.ref(text.get(("license", "")))})
     return out
 
 
 def _scheme(model: SiteModel) -> list[dict[str, Any]]:
     """Top concepts with their narrower concepts, in notation order."""
     rows = _first_rows(model.facts.rows("types"), "type")
-    nodes = {r["type"]: {"ref": model.ref(r["type"], r.get("zh")), "en": r.get("en"), "notation": r.get("notation"),
-                         "broader": r.get("broader"), "children": []} for r in rows}
+    nodes = {r["type"]: {"ref": model.ref(r["type"], r.get("zh")), "en": r.get("en"),
+                         "notation": r.get("notation"), "broader": r.get("broader"), "children": []}
+             for r in rows}
     top = []
     for node in nodes.values():
         parent = nodes.get(node["broader"] or "")

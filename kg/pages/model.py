@@ -20,6 +20,11 @@ OWNED_LINKS = {ox.NamedNode(str(p)) for p in (V.assignment, V.deadline, V.hasTar
                                                 V.VOID.propertyPartition, V.DCAT.distribution)}
 DEADLINE = ox.NamedNode(str(V.deadline))
 HAS_END = ox.NamedNode(str(V.TIME.hasEnd))
+SCHEMA_ORG = str(V.SCHEMA)  # the @context of the JSON-LD every page embeds
+# The RDF serialisations of a description, by file suffix, and the prefixes Turtle and RDF/XML use.
+RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
+               ".rdf": ox.RdfFormat.RDF_XML}
+PREFIXES = {name: str(ns) for name, ns in V.PREFIXES.items()}
 # RDF alternates every entity page links (suffix, media type, label).
 ALTERNATES = ((".ttl", "text/turtle", "Turtle"), (".nt", "application/n-triples", "N-Triples"),
               (".jsonld", "application/ld+json", "JSON-LD"), (".rdf", "application/rdf+xml", "RDF/XML"))
@@ -83,7 +88,8 @@ class SiteModel:
         key = (iri, label)
         found = self._refs.get(key)
         if found is None:
-            found = self._refs[key] = {"iri": iri, "href": self.paths.href(iri), "label": label or self.label(iri),
+            found = self._refs[key] = {"iri": iri, "href": self.paths.href(iri),
+                                       "label": label or self.label(iri),
                                        "label_en": self.labels.get(iri, {}).get("en")}
         return found
 
@@ -161,5 +167,10 @@ class SiteModel:
         return sorted(found, key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
 
 
+def serialise(triples: list[ox.Triple], suffix: str) -> bytes:
+    """A description as the file with this suffix (``.ttl .nt .jsonld .rdf``) holds it."""
+    return ox.serialize(triples, format=RDF_FORMATS[suffix], prefixes=PREFIXES)
+
+
 Builder = Callable[[SiteModel], list[Context]]
-__all__ = ["ALTERNATES", "Context", "SiteModel", "group_by"]
+__all__ = ["ALTERNATES", "RDF_FORMATS", "Context", "SiteModel", "group_by", "serialise"]

@@ -1,9 +1,10 @@
 """Where each resource lives in the site: page paths mirror the IRI paths, so the site works from any host.
 
-An entity IRI ``{base}id/plan/x`` has its page at ``id/plan/x.html`` and its RDF at ``id/plan/x.ttl`` (and
-``.nt .jsonld .rdf``); requirement types (``zwt:slug``) live at ``type/slug.html``; ontology terms are anchors of
-``ontology.html``. Nodes a requirement owns (its assignments, deadlines, targets) are anchors of its page.
-Paths are relative to the site root; templates prefix them with the page's ``root`` (``../../``).
+An entity IRI ``{base}id/plan/x`` has its page at ``id/plan/x.html`` and its RDF at ``id/plan/x.ttl``
+(and ``.nt .jsonld .rdf``); requirement types (``zwt:slug``) live at ``type/slug.html``; ontology terms
+are anchors of ``ontology.html``. Nodes a requirement owns (its assignments, deadlines, targets) are
+anchors of its page. Paths are relative to the site root; templates prefix them with the page's
+``root`` (``../../``).
 """
 
 from __future__ import annotations

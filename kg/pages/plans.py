@@ -6,7 +6,7 @@ from typing import Any
 
 from kg import vocab as V
 from kg.pages.facts import first, group_by, values
-from kg.pages.model import Context, SiteModel
+from kg.pages.model import Context, SCHEMA_ORG, SiteModel
 from kg.pages.requirements import requirement_index
 from kg.pages.validation import plan_validation
 
@@ -35,8 +35,10 @@ def build(model: SiteModel) -> list[Context]:
                      "region": model.ref(row.get("region")), "publisher": model.ref(row.get("publisher")),
                      "missing": values(gaps.get(iri, []), "missing")},
             "notice": _notice(model, rows),
-            "implements": [model.ref(d) for d in values([r for r in links if r["relation"] == IMPLEMENTS], "doc")],
-            "cites": [model.ref(d) for d in values([r for r in links if r["relation"] != IMPLEMENTS], "doc")],
+            "implements": [model.ref(d) for d in values(
+                [r for r in links if r["relation"] == IMPLEMENTS], "doc")],
+            "cites": [model.ref(d) for d in values(
+                [r for r in links if r["relation"] != IMPLEMENTS], "doc")],
             "source": model.source_ref(row.get("source")),
             "sections": (sections := _sections(model, plan_reqs)),
             "tree": _tree(model, groups.get(iri, []), plan_reqs,
@@ -69,7 +71,8 @@ def _group_key(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
-def _tree(model: SiteModel, rows: list[dict], reqs: list[dict[str, Any]], anchors: set[str]) -> list[dict[str, Any]]:
+def _tree(model: SiteModel, rows: list[dict], reqs: list[dict[str, Any]],
+          anchors: set[str]) -> list[dict[str, Any]]:
     """Level-1 task groups with their sub-groups, each with the number of requirements under it and a link
     to its place in the requirement table (or to its own page when no requirement sits under it)."""
     counts: dict[str, int] = {}
@@ -114,7 +117,7 @@ def _sections(model: SiteModel, reqs: list[dict[str, Any]]) -> list[dict[str, An
 def _jsonld(model: SiteModel, iri: str, fields: dict[str, Any]) -> dict[str, Any]:
     """schema.org Legislation: the plan, its publisher, region, the documents it implements and cites."""
     plan, notice = fields["plan"], fields["notice"]
-    doc: dict[str, Any] = {"@context": "https://schema.org", "@type": "Legislation", "@id": iri,
+    doc: dict[str, Any] = {"@context": SCHEMA_ORG, "@type": "Legislation", "@id": iri,
                            "name": plan["title"], "inLanguage": "zh", "legislationType": plan["kind_zh"]}
     if plan["year"]:
         doc["temporalCoverage"] = str(plan["year"])
@@ -132,5 +135,6 @@ def _jsonld(model: SiteModel, iri: str, fields: dict[str, Any]) -> dict[str, Any
         doc["isBasedOn"] = [{"@type": "Legislation", "@id": d["iri"], "name": d["label"]}
                             for d in fields["implements"]]
     if fields["cites"]:
-        doc["citation"] = [{"@type": "Legislation", "@id": d["iri"], "name": d["label"]} for d in fields["cites"]]
+        doc["citation"] = [{"@type": "Legislation", "@id": d["iri"], "name": d["label"]}
+                           for d in fields["cites"]]
     return doc

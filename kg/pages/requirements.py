@@ -7,7 +7,7 @@ from typing import Any
 
 from kg import vocab as V
 from kg.pages.facts import first, group_by, values
-from kg.pages.model import Context, SiteModel
+from kg.pages.model import Context, SCHEMA_ORG, SiteModel
 
 ROLE_ORDER = {str(iri): i for i, iri in enumerate(V.ROLE.values())}
 ROLE_KEY = {str(iri): key for key, iri in V.ROLE.items()}
@@ -113,7 +113,8 @@ def _counterparts(model: SiteModel, rows: list[dict], index: dict[str, dict]) ->
         if other is None:
             continue
         out.append({"req": other, "relation_zh": model.label(row.get("relation")),
-                    "relation_en": model.label(row.get("relation"), "en"), "similarity": row.get("similarity"),
+                    "relation_en": model.label(row.get("relation"), "en"),
+                    "similarity": row.get("similarity"),
                     "comparison": model.ref(row.get("comparison"))})
     return sorted(out, key=lambda c: -(c["similarity"] or 0))
 
@@ -136,7 +137,7 @@ def _group_path(model: SiteModel, groups: dict[str, dict], group: str | None) ->
 
 def _jsonld(model: SiteModel, req: dict[str, Any]) -> dict[str, Any]:
     """schema.org: a requirement is a provision (Legislation) that is part of its plan."""
-    doc: dict[str, Any] = {"@context": "https://schema.org", "@type": "Legislation", "@id": req["iri"],
+    doc: dict[str, Any] = {"@context": SCHEMA_ORG, "@type": "Legislation", "@id": req["iri"],
                            "name": req["label"], "inLanguage": "zh", "legislationType": "具体要求",
                            "isPartOf": {"@id": req["plan"]["iri"], "@type": "Legislation",
                                         "name": req["plan"]["label"]}}
@@ -146,6 +147,6 @@ def _jsonld(model: SiteModel, req: dict[str, Any]) -> dict[str, Any]:
         doc["about"] = [{"@type": "DefinedTerm", "@id": t["iri"], "name": t["label"]} for t in req["types"]]
     agencies = [a["agency"] for a in req["agencies"] if a["agency"]]
     if agencies:
-        doc["legislationResponsible"] = [{"@type": "GovernmentOrganization", "@id": a["iri"], "name": a["label"]}
-                                         for a in agencies]
+        doc["legislationResponsible"] = [
+            {"@type": "GovernmentOrganization", "@id": a["iri"], "name": a["label"]} for a in agencies]
     return doc

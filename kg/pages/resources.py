@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from kg import vocab as V
 from kg.pages.facts import group_by, values
-from kg.pages.model import Context, SiteModel
+from kg.pages.model import Context, SCHEMA_ORG, SiteModel
 from kg.pages.requirements import requirement_index
 
 TYPE = str(V.RDF.type)
@@ -48,7 +48,7 @@ def resource_page(model: SiteModel, iri: str, classes: list[str], index: dict[st
         properties=[{"ref": model.ref(p), "objects": v} for p, v in outgoing.items()],
         incoming=[{"ref": model.ref(p), "objects": v} for p, v in incoming.items()],
         source=source, rows=rows,
-        jsonld={"@context": "https://schema.org", "@type": "Thing", "@id": iri, "name": label})
+        jsonld={"@context": SCHEMA_ORG, "@type": "Thing", "@id": iri, "name": label})
 
 
 def term_value(model: SiteModel, term: Any) -> dict[str, Any]:

@@ -43,7 +43,8 @@ def plan_validation(model: SiteModel, plan_iri: str) -> dict[str, Any] | None:
         entry = plans.get(plan_iri)
         return entry if isinstance(entry, dict) else None
     if isinstance(plans, list):
-        return next((p for p in plans if isinstance(p, dict) and plan_iri in (p.get("plan"), p.get("iri"))), None)
+        return next((p for p in plans
+                     if isinstance(p, dict) and plan_iri in (p.get("plan"), p.get("iri"))), None)
     return None
 
 

@@ -36,8 +36,15 @@ def squeeze(text: str) -> str:
     return _WHITESPACE.sub(replace, text).strip()
 
 
+def squeezes_to(text: str, word: str) -> bool:
+    """Whether ``text`` reads as ``word`` once squeezed (a header cell printed with stray spaces)."""
+    return word[:1] in text and squeeze(text) == word  # the cheap test first: most lines are no header
+
+
 def join_pieces(pieces: Sequence[str]) -> str:
     """One cell's text from its printed pieces (lines), dropping blank pieces."""
+    if len(pieces) == 1:
+        return squeeze(pieces[0])  # most cells print on one line
     text = ""
     for piece in (squeeze(p) for p in pieces):
         if piece:
@@ -49,6 +56,8 @@ def join_deadline_pieces(pieces: Sequence[str]) -> str:
     """A 完成时限 cell: like :func:`join_pieces`, but two complete deadlines printed on separate lines
     ("12月底前" / "全年工作") stay apart, joined by a newline, while a phrase broken by the column
     width ("省、市有关" / "文件出台后") is joined."""
+    if len(pieces) == 1:
+        return squeeze(pieces[0])
     parts: list[str] = []
     for piece in (squeeze(p) for p in pieces):
         if not piece:

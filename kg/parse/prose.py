@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from kg.errors import ParseError
-from kg.parse.cells import join_pieces, squeeze
+from kg.parse.cells import join_pieces, squeeze, squeezes_to
 from kg.parse.model import Cell, Origin, Row, SourceDoc, Span, TaskGroup
 
 # Column headings of an attachment table (表头); a run of them, including 具体要求, starts the table.
@@ -118,7 +118,7 @@ def parse_prose_attachment(doc: SourceDoc) -> tuple[tuple[TaskGroup, ...], tuple
 def _table_start(lines: list[str]) -> int | None:
     """Line number just after the attachment table's header run (工作任务 / 具体要求 / 责任单位)."""
     for number, line in enumerate(lines, start=1):
-        if "\t" in line or squeeze(line) != REQUIREMENT_HEADER:
+        if "\t" in line or not squeezes_to(line, REQUIREMENT_HEADER):
             continue
         run = [number]
         for step in (-1, 1):

@@ -55,7 +55,7 @@ def is_agency_cell(text: str) -> bool:
 
 def is_heading_like(text: str) -> bool:
     """True when a joined cell could be a task heading (工作任务): short, and not a sentence."""
-    return 0 < len(text) <= MAX_HEADING_CHARS and not any(c in SENTENCE_PUNCTUATION for c in text)
+    return 0 < len(text) <= MAX_HEADING_CHARS and not any(mark in text for mark in SENTENCE_PUNCTUATION)
 
 
 @lru_cache(maxsize=MEMO_SIZE)  # a line's cells are sorted by kind several times over

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from kg.errors import ParseError
-from kg.parse.cells import join_deadline_pieces, join_pieces, squeeze
+from kg.parse.cells import join_deadline_pieces, join_pieces, squeezes_to
 from kg.parse.model import Cell, Origin, Row, SourceDoc, Span, TaskGroup
 
 # Columns of a data row: 序号, 工作任务 (two heading levels), 具体要求, 牵头落实单位, 完成时限.
@@ -44,7 +45,7 @@ class _RawRow:
 
 
 def _is_header_cell(content: str) -> bool:
-    return squeeze(content) == HEADER_FIRST_CELL
+    return squeezes_to(content, HEADER_FIRST_CELL)
 
 
 def _header_cells(lines: list[str]) -> list[int]:
@@ -64,8 +65,8 @@ def looks_like_tab_table(doc: SourceDoc) -> bool:
     headers = _header_line_indexes(lines, _header_cells(lines))
     if not headers:
         return False
-    numbered = sum(1 for line in lines[headers[0]:] if _ROW_NUMBER.fullmatch(line))
-    return numbered >= 2
+    numbered = (line for line in lines[headers[0]:] if _ROW_NUMBER.fullmatch(line))
+    return len(list(islice(numbered, 2))) == 2  # two numbered rows are enough
 
 
 def _raw_rows(doc: SourceDoc) -> list[_RawRow]:

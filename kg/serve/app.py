@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -12,6 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 
+from kg.errors import KgError
 from kg.serve import sparql
 from kg.serve.backend import Backend
 from kg.serve.cache import ResultCache
@@ -70,13 +72,23 @@ def open_backend(settings: ServeSettings) -> Backend:
     return LocalBackend(settings.store, settings.workers)
 
 
-def run_server(settings: ServeSettings) -> None:
-    """Open the backend, serve until interrupted, then stop the query workers."""
+def ensure_port_free(host: str, port: int) -> None:
+    """Fail early with a clear message, before worker processes start, if the address is taken."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise KgError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
+def run_server(settings: ServeSettings, routers: Sequence[APIRouter] = ()) -> None:
+    """Open the backend, serve until interrupted (with ``routers`` beside /sparql), stop the workers."""
     import uvicorn
 
+    ensure_port_free(settings.host, settings.port)
     backend = open_backend(settings)
     try:
-        app = create_app(settings, backend)
+        app = create_app(settings, backend, routers)
         uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
                     proxy_headers=True, timeout_keep_alive=30)
     finally:

@@ -1,9 +1,9 @@
 """APIRouter for the linked-data pages: every entity URI dereferences, with content negotiation.
 
 ``GET /id/plan/x`` (the URI itself) answers 303 See Other to the representation the Accept header prefers:
-``x.html``, ``x.ttl``, ``x.nt``, ``x.jsonld`` or ``x.rdf``. Those suffixed URLs answer 200 directly, so clients
-that cannot set headers pick a format by URL. HTML is rendered live with the templates and page contexts of
-the static site (kg.render, kg.pages), so a served page and its static copy are the same page.
+``x.html``, ``x.ttl``, ``x.nt``, ``x.jsonld`` or ``x.rdf``. Those suffixed URLs answer 200 directly, so
+clients that cannot set headers pick a format by URL. HTML is rendered live with the templates and page
+contexts of the static site (kg.render, kg.pages), so a served page and its static copy are the same page.
 """
 
 from __future__ import annotations
@@ -15,24 +15,22 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from kg.formats import GRAPH_FORMATS, HTML, Format, negotiate, parse_accept
-from kg.pages import SiteModel
+from kg.pages import RDF_FORMATS, SiteModel, serialise
 from kg.pages.paths import RDF_SUFFIXES
 from kg.pages.requirements import requirement_index
 from kg.pages.resources import resource_page
 from kg.render import environment, render_page, templates_dir
 from kg.serve.errors import NotAcceptable, ProtocolError
 from kg.settings import Settings
-from kg.vocab import PREFIXES, RDF, Minter
+from kg.vocab import RDF, Minter
 
-RDF_BY_SUFFIX = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,
-                 ".rdf": ox.RdfFormat.RDF_XML}
-SUFFIX_BY_FORMAT = {"html": ".html", "turtle": ".ttl", "ntriples": ".nt", "jsonld": ".jsonld", "rdfxml": ".rdf"}
+SUFFIX_BY_FORMAT = {"html": ".html", "turtle": ".ttl", "ntriples": ".nt", "jsonld": ".jsonld",
+                    "rdfxml": ".rdf"}
 MEDIA_BY_SUFFIX = {".html": "text/html; charset=utf-8", ".ttl": "text/turtle; charset=utf-8",
                    ".nt": "application/n-triples", ".jsonld": "application/ld+json",
                    ".rdf": "application/rdf+xml"}
 RDF_TYPE = ox.NamedNode(str(RDF.type))
 OFFERED: tuple[Format, ...] = (HTML, *GRAPH_FORMATS)  # HTML first: browsers send */* among their types
-PREFIX_TEXT = {name: str(ns) for name, ns in PREFIXES.items()}
 
 
 class ResourceNotFound(ProtocolError):
@@ -152,13 +150,13 @@ class LinkedDataPages:
             if not triples:
                 raise ResourceNotFound(f"/{stem}: no such resource in this build")
             node = ox.NamedNode(iri)
-            classes = [t.object.value for t in triples
-                       if t.subject == node and t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode)]
+            classes = [t.object.value for t in triples if t.subject == node and t.predicate == RDF_TYPE
+                       and isinstance(t.object, ox.NamedNode)]
             context = resource_page(model, iri, classes, requirement_index(model))
         return HTMLResponse(render_page(self.env, context), headers={"Vary": "Accept"})
 
     def _rdf(self, stem: str, suffix: str) -> Response:
-        if suffix not in RDF_BY_SUFFIX:
+        if suffix not in RDF_FORMATS:
             raise ResourceNotFound(f"/{stem}{suffix}: unknown suffix (try .html .ttl .nt .jsonld .rdf)")
         if stem == "ontology":
             triples = self._ontology_triples()
@@ -166,11 +164,9 @@ class LinkedDataPages:
             triples = self.model.description(self.model.paths.iri(stem))
         if not triples:
             raise ResourceNotFound(f"/{stem}: no such resource in this build")
-        fmt = RDF_BY_SUFFIX[suffix]
-        prefixes = PREFIX_TEXT if suffix in (".ttl", ".rdf") else None
-        body = ox.serialize(triples, format=fmt, prefixes=prefixes) if prefixes else ox.serialize(triples, format=fmt)
-        return Response(body, media_type=MEDIA_BY_SUFFIX[suffix],
-                        headers={"Link": f'<{stem.rsplit("/", 1)[-1]}.html>; rel="alternate"; type="text/html"'})
+        page = stem.rsplit("/", 1)[-1] + ".html"
+        return Response(serialise(triples, suffix), media_type=MEDIA_BY_SUFFIX[suffix],
+                        headers={"Link": f'<{page}>; rel="alternate"; type="text/html"'})
 
     def _ontology_triples(self) -> list[ox.Triple]:
         triples: list[ox.Triple] = []
@@ -201,7 +197,7 @@ def pages_router(settings: Settings, store: ox.Store) -> APIRouter:
     router.add_api_route("/index.html", pages.home, methods=get, include_in_schema=False)
     router.add_api_route("/search.html", pages.search, methods=get, summary="Search page")
     router.add_api_route("/id/{rest:path}", pages.entity, methods=get,
-                         summary="Dereference an entity URI (303 by Accept) or fetch one representation by suffix")
+                         summary="Dereference an entity URI (303 by Accept), or a representation by suffix")
     router.add_api_route("/type/{rest:path}", pages.requirement_type, methods=get,
                          summary="Dereference a requirement type")
     router.add_api_route("/ontology", pages.ontology, methods=get, summary="The ontology (303 by Accept)")

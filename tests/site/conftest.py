@@ -129,7 +129,8 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory):
     region, source, assignment = m.region("test"), m.source(sha), m.node(req, "assignment", 1)
     for triple in [
         (plan, RDF.type, V.DivisionOfWorkPlan), (plan, DCTERMS.title, Literal(HOSTILE_TITLE, lang="zh")),
-        (plan, RDFS.label, Literal(HOSTILE_TITLE, lang="zh")), (plan, V.year, Literal("2099", datatype=XSD.gYear)),
+        (plan, RDFS.label, Literal(HOSTILE_TITLE, lang="zh")),
+        (plan, V.year, Literal("2099", datatype=XSD.gYear)),
         (plan, V.region, region), (plan, V.hasRequirement, req), (plan, V.sourceDocument, source),
         (region, RDF.type, V.Region), (region, SKOS.prefLabel, Literal("测试区", lang="zh")),
         (source, RDF.type, V.SourceDocument), (source, RDFS.label, Literal("hostile.txt")),

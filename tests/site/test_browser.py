@@ -101,7 +101,8 @@ def test_search_finds_the_requirements_that_mention_policy_interpretation(page, 
         return Promise.all(search.results.map(r => r.data().then(d => d.url)));
     }""")
     found = {u.split("/id/", 1)[-1].removesuffix(".html") for u in urls}
-    expected = {s["req"].value.split("/id/", 1)[1] for s in store.query(MENTIONS, use_default_graph_as_union=True)}
+    mentions = store.query(MENTIONS, use_default_graph_as_union=True)
+    expected = {s["req"].value.split("/id/", 1)[1] for s in mentions}
     assert expected, "the corpus has requirements that mention 政策解读"
     assert expected <= found
     assert page.errors == []

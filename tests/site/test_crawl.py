@@ -48,7 +48,7 @@ def crawl(start: str) -> tuple[dict[str, int], dict[str, set[str]], list[tuple[s
         while level:
             fetched = list(pool.map(fetch, level))
             following: dict[str, None] = {}
-            for url, (status, content_type, body) in zip(level, fetched):
+            for url, (status, content_type, body) in zip(level, fetched, strict=True):
                 statuses[url] = status
                 if status != 200 or content_type != "text/html":
                     continue

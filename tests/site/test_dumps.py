@@ -1,4 +1,4 @@
-"""build/site/ carries the dumps, a VoID description with partitions, a sitemap, robots.txt and the sources."""
+"""build/site/ carries the dumps, VoID with partitions, a sitemap, robots.txt and the source texts."""
 
 from __future__ import annotations
 

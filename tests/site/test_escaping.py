@@ -1,4 +1,4 @@
-"""Labels are data, never markup: a title, agency name or requirement text containing HTML is shown as text."""
+"""Labels are data, never markup: a title, agency name or requirement text holding HTML shows as text."""
 
 from __future__ import annotations
 

@@ -109,7 +109,8 @@ def test_requirement_page_marks_inferred_agencies(site_dir):
     lead = page.select_one("ul.agencies li.role-lead")
     assert "区政府办公室" in lead.get_text() and "inferred" in lead["class"]
     assert "第4项" in lead.select_one(".origin").get_text()
-    printed = soup(site_dir, "id/plan/kunming-panlong-2018/requirement/4").select_one("ul.agencies li.role-lead")
+    row_4 = soup(site_dir, "id/plan/kunming-panlong-2018/requirement/4")
+    printed = row_4.select_one("ul.agencies li.role-lead")
     assert "inferred" not in printed["class"]
 
 
@@ -138,7 +139,7 @@ def test_pages_embed_schema_org_json_ld(site_dir, built, path, schema_type):
 
 def test_every_entity_page_links_its_rdf_alternates(site_dir):
     page = soup(site_dir, "id/plan/kunming-panlong-2018/requirement/5")
-    alternates = {l["type"]: l["href"] for l in page.select('link[rel="alternate"]')}
+    alternates = {link["type"]: link["href"] for link in page.select('link[rel="alternate"]')}
     assert alternates == {"text/turtle": "5.ttl", "application/n-triples": "5.nt",
                           "application/ld+json": "5.jsonld", "application/rdf+xml": "5.rdf"}
 

@@ -39,7 +39,8 @@ def test_path_and_iri_are_inverse(paths):
         assert paths.iri(paths.path(iri)) == iri
 
 
-@pytest.mark.parametrize("path, root", [("index", ""), ("type/a", "../"), ("id/plan/x/requirement/5", "../../../../")])
+@pytest.mark.parametrize("path, root", [("index", ""), ("type/a", "../"),
+                                        ("id/plan/x/requirement/5", "../../../../")])
 def test_root_for(path, root):
     assert root_for(path) == root
 

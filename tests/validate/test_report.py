@@ -130,3 +130,24 @@ def test_kg_validate_command(hostile_validated, warned_validated, clean_validate
             assert result.exit_code == code, (level, validated.folder, result.output)
     usage = runner.invoke(cli, ["--build-dir", str(clean_validated.folder), "validate", "--fail-on", "x"])
     assert usage.exit_code == 2
+
+
+def test_build_step_validates_and_loads_the_quality_graph(tmp_path):
+    import pyoxigraph as ox
+
+    from kg.store import load_nquads, open_store
+    from kg.validate import build_step
+    from tests.validate import sample
+
+    plan, lines = sample.clean_plan()
+    settings = sample.write_build(plan, lines, tmp_path)
+    store = open_store(settings.build / "store", read_only=False)
+    load_nquads(store, settings.build / "graph.nq")
+    del store
+    out = build_step(settings.build, settings, [plan], lambda _: None)
+    assert out["validation"].totals["info"] == 1
+    assert str(out["validation"]).startswith("0 violation, 0 warning, 1 info")
+    store = open_store(settings.build / "store")
+    quality = ox.NamedNode(str(Minter(settings.base).iri("graph/quality")))
+    assert quality in set(store.named_graphs())
+    assert len(list(store.quads_for_pattern(None, None, None, quality))) > 50
