@@ -30,14 +30,17 @@ serve: $(STAMP) build
 	$(BIN)/kg serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) system-deps
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 # Unit and corpus tests only: no browser, no Virtuoso.
 test-fast: $(STAMP)
 	$(BIN)/pytest -q -m "not browser and not virtuoso"
 
-bench: $(STAMP)
+bench: $(STAMP) build
 	$(BIN)/python bench/lift.py
+	$(BIN)/python bench/site.py
+	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/endpoint.py
 
 clean:
 	rm -rf build .pytest_cache test-artifacts
