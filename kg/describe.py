@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
 from kg.normalise.model import LiftedPlan
@@ -15,8 +14,15 @@ DUMP_FORMATS = {"graph.nt.gz": "application/n-triples", "graph.ttl": "text/turtl
                 "graph.jsonld": "application/ld+json", "graph.trig": "application/trig"}
 
 
-def describe_dataset(g: Graph, ds: Dataset, plans: list[LiftedPlan], m: Minter) -> URIRef:
-    """Write the VoID/DCAT description of everything in ds into g."""
+STATS = """SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects)
+WHERE { GRAPH ?g { ?s ?p ?o } }"""
+CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c ORDER BY ?c"
+PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p"
+
+
+def describe_dataset(store: ox.Store, plans: list[LiftedPlan], m: Minter) -> Graph:
+    """The VoID/DCAT description of everything in the store, as a small graph for the shared graph."""
+    g = Graph()
     d = m.dataset()
     g.add((d, RDF.type, VOID.Dataset))
     g.add((d, RDF.type, DCAT.Dataset))
@@ -40,38 +46,32 @@ def describe_dataset(g: Graph, ds: Dataset, plans: list[LiftedPlan], m: Minter) 
         g.add((dump, RDF.type, DCAT.Distribution))
         g.add((dump, DCAT.downloadURL, dump))
         g.add((dump, DCAT.mediaType, Literal(media)))
-    _statistics(g, d, ds)
-    return d
+    _statistics(g, d, store)
+    return g
 
 
-def _statistics(g: Graph, d: URIRef, ds: Dataset) -> None:
-    """void:triples and class/property partitions, counted over every graph (this one excluded)."""
-    classes: Counter = Counter()
-    properties: Counter = Counter()
-    subjects, objects, total = set(), set(), 0
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        total += 1
-        properties[p] += 1
-        subjects.add(s)
-        if not isinstance(o, Literal):
-            objects.add(o)
-        if p == RDF.type:
-            classes[o] += 1
-    g.add((d, VOID.triples, Literal(total, datatype=XSD.integer)))
-    g.add((d, VOID.distinctSubjects, Literal(len(subjects), datatype=XSD.integer)))
-    g.add((d, VOID.distinctObjects, Literal(len(objects), datatype=XSD.integer)))
+def _statistics(g: Graph, d: URIRef, store: ox.Store) -> None:
+    """void:triples and class/property partitions, counted over every named graph by SPARQL."""
+    (totals,) = list(store.query(STATS))
+    integer = lambda term: Literal(int(term.value), datatype=XSD.integer)  # noqa: E731
+    g.add((d, VOID.triples, integer(totals["triples"])))
+    g.add((d, VOID.distinctSubjects, integer(totals["subjects"])))
+    g.add((d, VOID.distinctObjects, integer(totals["objects"])))
+    classes = [(URIRef(row["c"].value), row["n"]) for row in store.query(CLASSES)
+               if isinstance(row["c"], ox.NamedNode)]
+    properties = [(URIRef(row["p"].value), row["n"]) for row in store.query(PROPERTIES)]
     g.add((d, VOID.classes, Literal(len(classes), datatype=XSD.integer)))
     g.add((d, VOID.properties, Literal(len(properties), datatype=XSD.integer)))
-    for cls, n in sorted(classes.items()):
+    for cls, n in classes:
         part = URIRef(f"{d}/class/{_local(cls)}")
         g.add((d, VOID.classPartition, part))
         g.add((part, VOID["class"], cls))
-        g.add((part, VOID.entities, Literal(n, datatype=XSD.integer)))
-    for prop, n in sorted(properties.items()):
+        g.add((part, VOID.entities, integer(n)))
+    for prop, n in properties:
         part = URIRef(f"{d}/property/{_local(prop)}")
         g.add((d, VOID.propertyPartition, part))
         g.add((part, VOID.property, prop))
-        g.add((part, VOID.triples, Literal(n, datatype=XSD.integer)))
+        g.add((part, VOID.triples, integer(n)))
 
 
 def _local(iri: URIRef) -> str:

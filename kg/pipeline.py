@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from rdflib import Dataset
+import pyoxigraph as ox
 
 from kg import describe
 from kg.compare import compare_plans
@@ -18,16 +18,17 @@ from kg.compare_rdf import write_comparisons
 from kg.errors import KgError
 from kg.lift import lift_document
 from kg.normalise.model import LiftedPlan
-from kg.rdf import plan_dataset, provenance, union_graph
+from kg.quads import QuadWriter
+from kg.rdf import PlanWriter, provenance
 from kg.settings import Settings
 from kg.sources import find_sources, read_source
-from kg.store import load_nquads, open_store
-from kg.vocab import Minter, comparison_graph
+from kg.store import open_store
+from kg.vocab import PREFIXES, Minter, comparison_graph
 
 Progress = Callable[[str], None]
 
-DUMPS = {"graph.trig": "trig", "graph.nq": "nquads", "graph.ttl": "turtle", "graph.nt": "nt11",
-         "graph.jsonld": "json-ld"}
+DUMPS = {"graph.trig": ox.RdfFormat.TRIG, "graph.nq": ox.RdfFormat.N_QUADS, "graph.ttl": ox.RdfFormat.TURTLE,
+         "graph.nt": ox.RdfFormat.N_TRIPLES, "graph.jsonld": ox.RdfFormat.JSON_LD}
 
 
 @dataclass
@@ -76,27 +77,48 @@ def _unique_slugs(plans: list[LiftedPlan]) -> list[LiftedPlan]:
     return out
 
 
-def build_dataset(plans: list[LiftedPlan], settings: Settings, started: str) -> Dataset:
-    """Plans' named graphs plus the shared graph (ontology, types, provenance, dataset description)."""
+def write_quads(plans: list[LiftedPlan], settings: Settings, started: str, path: Path) -> int:
+    """Stream every plan's named graph, the shared graph and the comparisons to an N-Quads file."""
     minter = Minter(settings.base)
-    ds = plan_dataset(plans, minter)
-    write_comparisons(ds.graph(comparison_graph(minter)), compare_plans(plans), minter)
-    shared = ds.graph(minter.graph_shared())
-    provenance(shared, plans, minter, started, _now())
+    with path.open("wb") as out:
+        writer = QuadWriter(out)
+        shared = writer.graph(minter.graph_shared())
+        for plan in plans:
+            PlanWriter(plan, writer.graph(minter.plan_graph(plan.slug)), shared, minter).write()
+        write_comparisons(writer.graph(comparison_graph(minter)), compare_plans(plans), minter)
+        provenance(shared, plans, minter, started, _now())
+    return writer.count
+
+
+def load_store(folder: Path, quads: Path, plans: list[LiftedPlan], settings: Settings) -> ox.Store:
+    """The pyoxigraph store: the lifted quads, the ontology files in their own graphs, the VoID/DCAT
+    description (counted over the loaded store) in the shared graph."""
+    minter = Minter(settings.base)
+    store = open_store(folder, read_only=False)
+    store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
     for ttl in sorted(settings.ontology.glob("*.ttl")):
-        ds.graph(minter.iri(f"graph/ontology/{ttl.stem}")).parse(ttl, format="turtle")
-    describe.describe_dataset(shared, ds, plans, minter)
-    return ds
+        store.bulk_load(path=str(ttl), format=ox.RdfFormat.TURTLE,
+                        to_graph=ox.NamedNode(str(minter.iri(f"graph/ontology/{ttl.stem}"))))
+    description = describe.describe_dataset(store, plans, minter)
+    store.bulk_load(input=description.serialize(format="nt11", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                    to_graph=ox.NamedNode(str(minter.graph_shared())))
+    store.flush()
+    store.optimize()
+    return store
 
 
-def write_dumps(ds: Dataset, folder: Path) -> None:
+UNION = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def write_dumps(store: ox.Store, folder: Path) -> None:
     """TriG and N-Quads keep the named graphs; Turtle, N-Triples and JSON-LD hold their union."""
-    union = union_graph(ds)
+    prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
     for name, fmt in DUMPS.items():
-        if fmt in ("turtle", "nt11", "json-ld"):
-            union.serialize(folder / name, format=fmt, encoding="utf-8")
+        if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+            store.dump(str(folder / name), format=fmt, prefixes=prefixes if fmt is ox.RdfFormat.TRIG else None)
         else:
-            ds.serialize(folder / name, format=fmt, encoding="utf-8")
+            ox.serialize(store.query(UNION), str(folder / name), format=fmt,
+                         prefixes=None if fmt is ox.RdfFormat.N_TRIPLES else prefixes)
 
 
 def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSummary:
@@ -109,15 +131,18 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSumma
     settings.build.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=settings.build.parent))
     try:
-        progress("writing graph and dumps")
-        ds = build_dataset(plans, settings, started)
-        write_dumps(ds, tmp)
+        progress("writing the graph")
+        lifted = tmp / "lifted.nq"
+        write_quads(plans, settings, started, lifted)
         progress("loading the store")
-        store = open_store(tmp / "store", read_only=False)
-        load_nquads(store, tmp / "graph.nq")
-        del store
+        store = load_store(tmp / "store", lifted, plans, settings)
+        lifted.unlink()
+        progress("writing dumps")
+        write_dumps(store, tmp)
+        triples = len(store)
+        del store  # the later steps open the store read-only
         summary = BuildSummary(plans=[(p.slug, len(p.requirements), Path(p.parsed.source.path).name)
-                                      for p in plans], triples=len(ds), build_dir=settings.build)
+                                      for p in plans], triples=triples, build_dir=settings.build)
         for step in _post_build_steps():
             summary.extra.update(step(tmp, settings, plans, progress) or {})
         (tmp / "manifest.json").write_text(json.dumps(_manifest(plans, summary, started), ensure_ascii=False,
