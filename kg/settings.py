@@ -37,7 +37,8 @@ class Settings:
         return self.build / "store"
 
 
-def _coerce(name: str, value: Any, default: Any) -> Any:
+def coerce_setting(name: str, value: Any, default: Any) -> Any:
+    """Convert a file, environment or flag value to the type of the setting's default."""
     try:
         if isinstance(default, Path):
             return Path(value)
@@ -73,4 +74,4 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     unknown = set(layers) - set(known)
     if unknown:
         raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
-    return replace(defaults, **{k: _coerce(k, v, known[k]) for k, v in layers.items()})
+    return replace(defaults, **{k: coerce_setting(k, v, known[k]) for k, v in layers.items()})

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import ConfigError
+from kg.settings import coerce_setting
 
 ENV_PREFIX = "KG_"
 
@@ -80,39 +81,7 @@ class ServeSettings:
 
 
 def _coerce(name: str, default: Any, value: Any) -> Any:
-    """Convert a flag or environment value to the type of the field's default."""
-    try:
-        if isinstance(default, bool):
-            return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
-        if isinstance(default, int):
-            return int(value)
-        if isinstance(default, float):
-            return float(value)
-        if isinstance(default, tuple):
-            items = value.split(",") if isinstance(value, str) else value
-            return tuple(str(i).strip() for i in items if str(i).strip())
-        if isinstance(default, Path) or name in ("store",):
-            return Path(value)
-        return str(value)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"setting {name}: cannot use {value!r} ({exc})") from exc
-
-
-def serve_settings_from(settings: Any, **flags: Any) -> ServeSettings:
-    """ServeSettings from the project's ``kg.settings.Settings`` plus `kg serve` flags (None = unset).
-
-    ``flags`` may be ``host``, ``port``, ``store``, ``endpoint`` or any other ServeSettings field;
-    ``--endpoint`` replaces the store, and the remote graphs default to those under ``{base}graph/``.
-    """
-    site = Path(settings.site_templates)
-    values: dict[str, Any] = {
-        "host": settings.host, "port": settings.port, "store": settings.store_path,
-        "timeout": settings.query_timeout, "max_rows": settings.max_rows,
-        "service_allowlist": settings.service_allowlist, "workers": settings.workers,
-        "queries_dir": settings.queries, "templates_dir": site / "templates", "static_dir": site / "static",
-        "remote_graph_prefix": settings.base.rstrip("/") + "/graph/",
-    }
-    values.update({k: v for k, v in flags.items() if v is not None})
-    if flags.get("endpoint"):
-        values["store"] = None
-    return ServeSettings.build(env={}, **values)
+    """Convert a flag or environment value to the type of the field's default (the store may be unset)."""
+    if name == "store" or name == "endpoint":
+        return None if value is None else (Path(value) if name == "store" else str(value))
+    return coerce_setting(name, value, default)
