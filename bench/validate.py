@@ -63,7 +63,8 @@ def run(nquads: Path, shapes, reference: str, workers: int, repeat: int) -> None
         fast_s = min(fast_s, time.perf_counter() - start)
     graph = union_graph(nquads)
     print(f"  {len(graph):,} triples (union); {len(checks)} compiled checks")
-    print(f"  fast path (best of {repeat}, {workers} thread{'s' if workers > 1 else ''}): load {load_fast:6.2f} s, "
+    threads = f"{workers} thread{'s' if workers > 1 else ''}"
+    print(f"  fast path (best of {repeat}, {threads}): load {load_fast:6.2f} s, "
           f"validate {fast_s:8.2f} s, {len(fast):,} results")
     timings = {"stock": [("pyshacl", False)], "memoised": [("pyshacl, parsed queries cached", True)],
                "none": []}.get(reference, [("pyshacl", False), ("pyshacl, parsed queries cached", True)])

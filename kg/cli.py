@@ -63,6 +63,10 @@ def build(ctx: click.Context, corpus: Path | None, quiet: bool) -> None:
     click.echo("Built:")
     for line in summary.lines():
         click.echo(line)
+    validation = summary.extra.get("validation")
+    if validation is not None:
+        for line in validation.lines()[1:]:
+            click.echo(line)
 
 
 @cli.command()
@@ -115,6 +119,33 @@ def query(ctx: click.Context, query: str, fmt: str, param: tuple[str, ...]) -> N
     bindings = bind_parameters(cq, given)
     result = run_query(open_store(settings.store_path), text, bindings)
     sys.stdout.write(format_result(result, fmt).rstrip("\n") + "\n")
+
+
+@cli.command()
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="Exit 1 when a result of this severity or a worse one is found.")
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+              help="fast: shapes compiled to SPARQL on pyoxigraph; pyshacl: the reference engine (slow).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines, only the summary.")
+@click.pass_context
+def validate(ctx: click.Context, fail_on: str, engine: str, quiet: bool) -> None:
+    """Validate build/ against shapes/: writes build/validation/report.ttl (an sh:ValidationReport),
+    report.html, report.csv, summary.json and quality.trig (DQV measurements, loaded into the store's
+    graph/quality). Exit 0 when nothing reaches --fail-on, 1 otherwise, 2 on usage or input errors."""
+    from kg.store import open_store
+    from kg.validate import fail_exit_code, load_quality, validate_build
+
+    settings = settings_from(ctx)
+    summary = validate_build(settings.build, settings, progress=(lambda _: None) if quiet else _echo_err,
+                             engine=engine)
+    if settings.store_path.is_dir():
+        store = open_store(settings.store_path, read_only=False)
+        load_quality(store, settings.build, settings)
+        del store
+    click.echo("Validated:")
+    for line in summary.lines():
+        click.echo(line)
+    ctx.exit(fail_exit_code(summary, fail_on))
 
 
 @cli.command()

@@ -30,7 +30,7 @@ def lift_parsed(parsed: ParsedPlan) -> LiftedPlan:
     """Normalise a parsed plan: region, year, agencies, deadlines, citations, types."""
     year = plan_year(parsed)
     region = identify_region(parsed.plan_title, parsed.notice.issuer)
-    requirements = tuple(_lift_row(row, region, year) for row in parsed.rows)
+    requirements = _lift_rows(parsed.rows, region, year)
     _check_unique_keys(parsed, requirements)
     notice_number = None
     if parsed.notice.printed_number:
@@ -69,18 +69,22 @@ def sequence_gaps(rows: tuple[Row, ...]) -> tuple[int, ...]:
     return tuple(n for n in range(printed[0], printed[-1] + 1) if n not in present)
 
 
-def _lift_row(row: Row, region: Region, year: int) -> LiftedRequirement:
-    text = row.text.text if row.text else ""
-    citations = find_citations(text, row.text.span.first) if row.text else []
-    return LiftedRequirement(
-        row=row,
-        key=str(row.seq) if row.seq is not None else f"u{row.order}",
-        agencies=tuple(read_agency_cell(row.agencies, region)) if row.agencies else (),
-        deadlines=tuple(read_deadline_cell(row.deadline, year)) if row.deadline else (),
-        citations=tuple(normalise_citation(c) for c in citations),
-        types=classify_requirement(text, row.group_path),
-        targets=tuple(find_targets(text)),
-    )
+def _lift_rows(rows: tuple[Row, ...], region: Region, year: int) -> tuple[LiftedRequirement, ...]:
+    """Normalise the rows column by column: each normaliser reads every row in turn (faster than row by row,
+    as one normaliser's rules and code stay in the processor's caches)."""
+    texts = [row.text.text if row.text else "" for row in rows]
+    agencies = [tuple(read_agency_cell(row.agencies, region)) if row.agencies else () for row in rows]
+    deadlines = [tuple(read_deadline_cell(row.deadline, year)) if row.deadline else () for row in rows]
+    citations = [tuple(normalise_citation(c) for c in find_citations(text, row.text.span.first)) if row.text
+                 else () for text, row in zip(texts, rows)]
+    types = [classify_requirement(text, row.group_path) for text, row in zip(texts, rows)]
+    targets = [tuple(find_targets(text)) for text in texts]
+    return tuple(
+        LiftedRequirement(row=row, key=str(row.seq) if row.seq is not None else f"u{row.order}",
+                          agencies=row_agencies, deadlines=row_deadlines, citations=row_citations,
+                          types=row_types, targets=row_targets)
+        for row, row_agencies, row_deadlines, row_citations, row_types, row_targets
+        in zip(rows, agencies, deadlines, citations, types, targets))
 
 
 def _check_unique_keys(parsed: ParsedPlan, requirements: tuple[LiftedRequirement, ...]) -> None:

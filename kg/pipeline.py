@@ -160,9 +160,9 @@ PostBuildStep = Callable[[Path, Settings, list[LiftedPlan], Progress], dict | No
 def _post_build_steps() -> list[PostBuildStep]:
     """Stages that read the freshly built store in the temporary folder: validation, then the site
     (which publishes the validation report)."""
-    from kg import site
+    from kg import site, validate
 
-    return [site.build_step]
+    return [validate.build_step, site.build_step]
 
 
 def _swap_in(tmp: Path, target: Path) -> None:

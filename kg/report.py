@@ -79,8 +79,8 @@ def write_csv(findings: Findings, path: Path, ns: dict[str, str]) -> None:
         for f in sorted(findings.findings, key=_sort_key):
             r = f.result
             writer.writerow([f.plan, r.severity_name, compact(r.shape, ns), compact(r.component, ns),
-                             str(r.focus), f.label or "", compact(r.path, ns), compact(r.value, ns), r.message("zh"),
-                             r.message("en"),
+                             str(r.focus), f.label or "", compact(r.path, ns), compact(r.value, ns),
+                             r.message("zh"), r.message("en"),
                              f.source_file or "", f.first or "", f.last or ""])
 
 

@@ -24,8 +24,8 @@ from kg.findings import SHARED, Findings, gather
 from kg.quality import quality_dataset
 from kg.report import html_context, render_html, report_graph, summary_json, write_csv, write_json
 from kg.settings import Settings
-from kg.shacl import (SEVERITIES, SEVERITY_NAMES, Result, ValidationError, data_file, load_shapes, namespaces_for,
-                      severity_of, union_graph)
+from kg.shacl import (SEVERITIES, SEVERITY_NAMES, Result, ValidationError, data_file, load_shapes,
+                      namespaces_for, severity_of, union_graph)
 from kg.validate_fast import compile_shapes, load_store, run_checks
 from kg.vocab import Minter
 

@@ -307,7 +307,7 @@ PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 
 
 def _format(message: Literal, bound: dict[str, Identifier | None]) -> Literal:
-    """{?var} and {$var} replaced by the lexical form of the binding, as pyshacl does (unbound: left as is)."""
+    """{?var} and {$var} replaced by the binding's lexical form, as pyshacl does (unbound ones left as is)."""
     def value(match: re.Match) -> str:
         term = bound.get(match.group(1))
         return match.group(0) if term is None else str(term)

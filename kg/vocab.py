@@ -6,6 +6,8 @@ with the deployment; instance data lives under a configurable base (default ``ht
 
 from __future__ import annotations
 
+import hashlib
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
 
@@ -130,6 +132,12 @@ readerNote = ZW.readerNote  # what the reader had to do (for the data steward)
 
 
 # --- minting ---------------------------------------------------------------------------------------
+def name_slug(name: str) -> str:
+    """Pinyin of a name plus 4 hex of its hash: homophones (区税务局 / 区水务局, both qu-shui-wu-ju) stay apart,
+    and the slug still depends on nothing but the name."""
+    return f"{slugify(name)}-{hashlib.sha256(name.encode('utf-8')).hexdigest()[:4]}"
+
+
 class Minter:
     """Mints instance IRIs under one base. Every IRI is derived from content, never from file order."""
 
@@ -162,11 +170,11 @@ class Minter:
         return URIRef(f"{parent}/{kind}/{key}")
 
     def agency(self, region_slug: str, name: str) -> URIRef:
-        return self.iri(f"id/agency/{region_slug}/{slugify(name)}")
+        return self.iri(f"id/agency/{region_slug}/{name_slug(name)}")
 
     def organ(self, name: str) -> URIRef:
         """An issuing organ known from an issuer code (国务院办公厅), outside any plan's region."""
-        return self.iri(f"id/organ/{slugify(name)}")
+        return self.iri(f"id/organ/{name_slug(name)}")
 
     def document(self, number_slug: str) -> URIRef:
         return self.iri(f"id/document/{number_slug}")

@@ -10,6 +10,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from kg.errors import KgError
+from kg.normalise.patternset import PatternSet, compile_pattern_set
 
 RULES_FILE = "requirement-type-rules.csv"
 FALLBACK_TYPE = "general"  # 其他: no rule matched
@@ -60,29 +61,25 @@ def classify_requirement(text: str, group_path: tuple[str, ...]) -> tuple[str, .
     """
     # printed line breaks and stray spaces split words ("人力资源 和社会保障局"): match without them
     text = _WHITESPACE.sub("", text)
-    heading = _WHITESPACE.sub("", group_path[-1]) if group_path else ""
     rules = load_rules()
-    matched = sorted([*_matching_rules(text, "text"), *heading_rules(heading)])  # rule-file order
+    text_rules = _rule_set("text").occurring(text) if text else set()
+    matched = sorted(text_rules | heading_rules(group_path[-1] if group_path else ""))  # rule-file order
     return tuple(dict.fromkeys(rules[i].type for i in matched)) or (FALLBACK_TYPE,)
 
 
 @lru_cache(maxsize=MEMO_SIZE)
-def heading_rules(heading: str) -> tuple[int, ...]:
+def heading_rules(heading: str) -> frozenset[int]:
     """Indexes of the group rules a task heading matches. Memoised: every row under a heading asks."""
-    return tuple(_matching_rules(heading, "group"))
-
-
-def _matching_rules(subject: str, applies_to: str) -> list[int]:
-    """Indexes (in :func:`load_rules`) of the ``applies_to`` rules whose pattern occurs in ``subject``."""
-    if not subject:
-        return []
-    return [i for i, pattern in _patterns(applies_to) if pattern.search(subject)]
+    heading = _WHITESPACE.sub("", heading)
+    return frozenset(_rule_set("group").occurring(heading)) if heading else frozenset()
 
 
 @cache
-def _patterns(applies_to: str) -> tuple[tuple[int, re.Pattern[str]], ...]:
-    """(index, pattern) of the rules that look at ``applies_to`` (text | group)."""
-    return tuple((i, rule.pattern) for i, rule in enumerate(load_rules()) if rule.applies_to == applies_to)
+def _rule_set(applies_to: str) -> PatternSet:
+    """The patterns of the rules that look at ``applies_to`` (text | group), by index in :func:`load_rules`:
+    their plain words are found in one scan of a text rather than one scan per rule."""
+    return compile_pattern_set((i, rule.pattern.pattern) for i, rule in enumerate(load_rules())
+                               if rule.applies_to == applies_to)
 
 
 def rule_types() -> frozenset[str]:

@@ -11,6 +11,8 @@ from importlib import resources
 
 from kg.normalise.model import QuantitativeTarget
 
+_DIGIT = re.compile(r"\d")
+
 
 @cache
 def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
@@ -20,6 +22,8 @@ def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 def find_targets(text: str) -> list[QuantitativeTarget]:
     """Every target a text sets, in text order, with what it measures; a span is matched once only."""
+    if not _DIGIT.search(text):
+        return []  # most requirement texts set no number: a target prints its value in digits (float below)
     found: list[tuple[int, QuantitativeTarget]] = []
     taken: list[range] = []
     for comparator, pattern in _patterns():

@@ -28,6 +28,7 @@ CONFIDENCE_SPLIT_CELL_LINES = 0.5
 CONFIDENCE_UNNUMBERED_ROW = 0.5
 _SEQ = re.compile(r"\d{1,4}")
 MEMO_SIZE = 4096  # distinct cell texts remembered
+_SENTENCE_MARK = re.compile(f"[{re.escape(SENTENCE_PUNCTUATION)}]")
 
 
 @cache
@@ -55,7 +56,7 @@ def is_agency_cell(text: str) -> bool:
 
 def is_heading_like(text: str) -> bool:
     """True when a joined cell could be a task heading (工作任务): short, and not a sentence."""
-    return 0 < len(text) <= MAX_HEADING_CHARS and not any(mark in text for mark in SENTENCE_PUNCTUATION)
+    return 0 < len(text) <= MAX_HEADING_CHARS and not _SENTENCE_MARK.search(text)
 
 
 @lru_cache(maxsize=MEMO_SIZE)  # a line's cells are sorted by kind several times over

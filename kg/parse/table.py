@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import NamedTuple
 
 from kg.errors import ParseError
 from kg.parse.cells import join_deadline_pieces, join_pieces, squeezes_to
@@ -22,13 +23,15 @@ _RULE_LINE = re.compile(r"[\s\u2500-\u257f\u2014\u2015_=＝-]{3,}")
 
 @dataclass
 class _RawCell:
-    """The printed pieces of one cell: (line number, text) pairs, the first from its tab-led line."""
+    """The printed pieces of one cell and their line numbers, the first from its tab-led line."""
 
-    pieces: list[tuple[int, str]]
+    first: int
+    last: int
+    pieces: list[str]
 
     @property
     def span(self) -> Span:
-        return Span(self.pieces[0][0], self.pieces[-1][0])
+        return Span(self.first, self.last)
 
 
 @dataclass
@@ -40,7 +43,7 @@ class _RawRow:
 
     @property
     def span(self) -> Span:
-        last = max((c.pieces[-1][0] for c in self.cells), default=self.start)  # a cell's last printed line
+        last = max((c.last for c in self.cells), default=self.start)
         return Span(self.start, last)
 
 
@@ -93,19 +96,19 @@ def _raw_rows(doc: SourceDoc) -> list[_RawRow]:
                 rows.append(row)
             elif row is None:
                 continue  # header cells
-            cell = _RawCell([(number, content)])
+            cell = _RawCell(number, number, [content])
             row.cells.append(cell)
         elif not line.strip():
             continue  # blank lines separate the pieces of a cell and the rows
         elif _RULE_LINE.fullmatch(line.strip()):
             break
         elif cell is not None:
-            cell.pieces.append((number, line))  # a cell broken across lines
+            cell.pieces.append(line)  # a cell broken across lines
+            cell.last = number
     return rows
 
 
-@dataclass(frozen=True)
-class _Printed:
+class _Printed(NamedTuple):
     """A cell value as printed on one row, kept to be carried down a merged cell."""
 
     cell: Cell
@@ -154,8 +157,9 @@ class _Reader:
         if self._block() != block:  # lead and deadline cells are merged within one task block only
             self.agencies = self.deadline = None
 
-    def _block(self) -> tuple[str | None, ...]:
-        return tuple(p.cell.text if p else None for p in (self.level1, self.level2))
+    def _block(self) -> tuple[str | None, str | None]:
+        return (self.level1.cell.text if self.level1 else None,
+                self.level2.cell.text if self.level2 else None)
 
     def _register(self, level: int, parent: str | None, heading: Cell) -> None:
         key = (level, parent, heading.text)
@@ -182,8 +186,7 @@ class _Reader:
 
 def _joined(raw: _RawCell, column: int) -> Cell | None:
     """A printed cell as a reader sees it, or None when it is empty (a merged cell spans it)."""
-    pieces = [text for _, text in raw.pieces]
-    text = join_deadline_pieces(pieces) if column == DEADLINE else join_pieces(pieces)
+    text = join_deadline_pieces(raw.pieces) if column == DEADLINE else join_pieces(raw.pieces)
     return Cell(text=text, span=raw.span) if text else None
 
 

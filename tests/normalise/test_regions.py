@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parents[2]
      Region("五华区", "county", ("云南省", "昆明市"), "530102", "kunming-wuhua")),
     # 省政府办公厅 later in the title is not a region inside 楚雄州
     ("楚雄州贯彻落实省政府办公厅2018年政务公开工作要点分工方案", "楚雄州人民政府办公室",
-     Region("楚雄州", "prefecture", ("云南省",), "5323", "yunnan-chuxiong")),
+     Region("楚雄州", "prefecture", ("云南省",), "532300", "yunnan-chuxiong")),
     # spaces from the PDF extraction
     ("攀枝花市 2017 年政务公开工作分工方案", "攀枝花市人民政府办公室",
-     Region("攀枝花市", "prefecture", ("四川省",), "5104", "sichuan-panzhihua")),
+     Region("攀枝花市", "prefecture", ("四川省",), "510400", "sichuan-panzhihua")),
 ])
 def test_corpus_plans(title: str, issuer: str | None, expected: Region) -> None:
     assert identify_region(title, issuer) == expected
@@ -42,7 +42,7 @@ def test_corpus_titles_are_printed() -> None:
 
 
 def test_full_name_of_a_known_region() -> None:
-    assert identify_region("楚雄彝族自治州2019年政务公开工作要点", None).code == "5323"
+    assert identify_region("楚雄彝族自治州2019年政务公开工作要点", None).code == "532300"
 
 
 @pytest.mark.parametrize(("title", "issuer", "name", "level", "parents", "slug"), [

@@ -12,7 +12,7 @@ from kg import vocab as V
 ENTITIES = {
     "plan": ("id/plan/kunming-panlong-2018", V.DivisionOfWorkPlan),
     "requirement": ("id/plan/kunming-panlong-2018/requirement/5", V.Requirement),
-    "agency": ("id/agency/kunming-panlong/qu-zheng-fu-ban-gong-shi", V.Agency),
+    "agency": ("id/agency/kunming-panlong/qu-zheng-fu-ban-gong-shi-f0e4", V.Agency),
     "document": ("id/document/guofa-2016-55", V.OfficialDocument),
     "type": ("type/policy-interpretation", V.RequirementType),
     "region": ("id/region/kunming-panlong", V.Region),
@@ -69,7 +69,7 @@ def test_requirement_description_carries_its_deadline_and_assignments(pages_clie
     assert str(graph.value(deadline, V.printedText)) == "全年工作"
     assert graph.value(deadline, V.valueOrigin) == V.Inferred
     agencies = {graph.value(a, V.agency) for a in graph.objects(req, V.assignment)}
-    assert URIRef(built.settings.base + "id/agency/kunming-panlong/qu-zheng-fu-ban-gong-shi") in agencies
+    assert URIRef(built.settings.base + "id/agency/kunming-panlong/qu-zheng-fu-ban-gong-shi-f0e4") in agencies
 
 
 def test_nodes_a_requirement_owns_redirect_to_its_page(pages_client):

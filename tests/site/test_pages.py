@@ -115,7 +115,7 @@ def test_requirement_page_marks_inferred_agencies(site_dir):
 
 
 def test_agency_page_groups_requirements_by_role(site_dir):
-    page = soup(site_dir, "id/agency/kunming-panlong/qu-zheng-fu-ban-gong-shi")
+    page = soup(site_dir, "id/agency/kunming-panlong/qu-zheng-fu-ban-gong-shi-f0e4")
     assert page.h1.get_text(strip=True) == "区政府办公室"
     roles = [h.contents[0].strip() for h in page.select("section.role-section h2")]
     assert roles[0] == "牵头"
@@ -125,7 +125,7 @@ def test_agency_page_groups_requirements_by_role(site_dir):
 @pytest.mark.parametrize("path, schema_type", [
     ("id/plan/kunming-panlong-2018", "Legislation"),
     ("id/plan/kunming-panlong-2018/requirement/5", "Legislation"),
-    ("id/agency/kunming-panlong/qu-zheng-fu-ban-gong-shi", "GovernmentOrganization"),
+    ("id/agency/kunming-panlong/qu-zheng-fu-ban-gong-shi-f0e4", "GovernmentOrganization"),
     ("id/document/guofa-2016-55", "Legislation"),
     ("id/dataset", "Dataset"),
 ])

@@ -125,8 +125,11 @@ def clean_plan(reconstructed: bool = False) -> tuple[LiftedPlan, list[str]]:
 
 
 def write_build(plan: LiftedPlan, lines: list[str], root: Path):
-    """A build folder (graph.nq) and a corpus folder (the source text) for one plan; returns Settings."""
-    from kg.pipeline import build_dataset
+    """A build folder (store and graph.nq, made as `kg build` makes them) and a corpus folder (the source
+    text) for one plan; returns the Settings pointing at both."""
+    import pyoxigraph as ox
+
+    from kg.pipeline import load_store, write_quads
     from kg.settings import load_settings
 
     corpus, build = root / "corpus", root / "build"
@@ -134,6 +137,8 @@ def write_build(plan: LiftedPlan, lines: list[str], root: Path):
     build.mkdir(parents=True)
     (corpus / Path(plan.parsed.source.path).name).write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
     settings = load_settings(build=build, corpus=corpus)
-    ds = build_dataset([plan], settings, "2019-03-01T00:00:00+00:00")
-    ds.serialize(build / "graph.nq", format="nquads", encoding="utf-8")
+    write_quads([plan], settings, "2019-03-01T00:00:00+00:00", build / "lifted.nq")
+    store = load_store(build / "store", build / "lifted.nq", [plan], settings)
+    store.dump(str(build / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+    (build / "lifted.nq").unlink()
     return settings
