@@ -35,7 +35,8 @@ sys.path.insert(0, str(PROJECT))
 
 from kg.remote import load_endpoint  # noqa: E402
 from kg.serve.ui import load_examples  # noqa: E402
-from kg.serve.virtuoso import free_port, virtuoso_instance  # noqa: E402
+from kg.processes import free_port  # noqa: E402
+from kg.serve.virtuoso import virtuoso_instance  # noqa: E402
 
 ZW = "https://w3id.org/zwgk/def#"
 BASE = "http://127.0.0.1:8000/"

@@ -85,3 +85,23 @@ def _coerce(name: str, default: Any, value: Any) -> Any:
     if name == "store" or name == "endpoint":
         return None if value is None else (Path(value) if name == "store" else str(value))
     return coerce_setting(name, value, default)
+
+
+def serve_settings_from(settings: Any, **flags: Any) -> ServeSettings:
+    """ServeSettings from the project's ``kg.settings.Settings`` plus `kg serve` flags (None = unset).
+
+    ``flags`` may be ``host``, ``port``, ``store``, ``endpoint`` or any other ServeSettings field;
+    ``--endpoint`` replaces the store, and the remote graphs default to those under ``{base}graph/``.
+    """
+    site = Path(settings.site_templates)
+    values: dict[str, Any] = {
+        "host": settings.host, "port": settings.port, "store": settings.store_path,
+        "timeout": settings.query_timeout, "max_rows": settings.max_rows,
+        "service_allowlist": settings.service_allowlist, "workers": settings.workers,
+        "queries_dir": settings.queries, "templates_dir": site / "templates", "static_dir": site / "static",
+        "remote_graph_prefix": settings.base.rstrip("/") + "/graph/",
+    }
+    values.update({k: v for k, v in flags.items() if v is not None})
+    if flags.get("endpoint"):
+        values["store"] = None
+    return ServeSettings.build(env={}, **values)

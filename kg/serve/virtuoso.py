@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import KgError
+from kg.processes import free_port, stop_process, wait_until_responds
 
 VIRTUOSO_BINARY = "virtuoso-t"
 DBA_PASSWORD = "dba"  # a fresh database's default; the instance listens on 127.0.0.1 only
@@ -99,13 +96,6 @@ def virtuoso_available() -> bool:
     return shutil.which(VIRTUOSO_BINARY) is not None
 
 
-def free_port() -> int:
-    """A port free on 127.0.0.1 right now (bind to port 0 and read it back)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _write_ini(workdir: Path, http_port: int, isql_port: int, max_rows: int, timeout: int) -> Path:
     (workdir / "vsp").mkdir(parents=True, exist_ok=True)
     ini = workdir / "virtuoso.ini"
@@ -113,22 +103,6 @@ def _write_ini(workdir: Path, http_port: int, isql_port: int, max_rows: int, tim
                                        buffers=170000, dirty_buffers=130000,
                                        max_rows=max_rows, timeout=timeout), encoding="utf-8")
     return ini
-
-
-def _wait_until_responds(url: str, proc: subprocess.Popen, log: Path, deadline_s: float) -> None:
-    deadline = time.monotonic() + deadline_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            tail = log.read_text(errors="replace")[-2000:]
-            raise KgError(f"virtuoso exited with {proc.returncode}: {tail}")
-        try:
-            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.2)
-    raise KgError(f"virtuoso did not answer on {url} within {deadline_s:.0f} s")
 
 
 @contextmanager
@@ -147,12 +121,8 @@ def virtuoso_instance(workdir: Path, *, max_rows: int = 1_000_000, timeout: int 
                                 cwd=workdir, stdout=out, stderr=subprocess.STDOUT)
     try:
         instance = VirtuosoInstance(http_port, isql_port, workdir)
-        _wait_until_responds(instance.sparql_url, proc, log, start_timeout)
+        wait_until_responds(instance.sparql_url + "?query=ASK%7B%7D", proc, start_timeout,
+                            why_exited=lambda: log.read_text(errors="replace")[-2000:])
         yield instance
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, 30)

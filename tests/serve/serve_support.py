@@ -4,17 +4,14 @@ servers on free ports (python -m kg.serve in a subprocess, polled until it answe
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
+from kg.processes import free_port, stop_process, wait_until_responds
 from rdflib import Graph, Namespace
 from rdflib.namespace import RDFS
 
@@ -110,29 +107,10 @@ def w3c_graph_files() -> dict[str, Path]:
     return graphs
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_responds(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited early: {proc.stderr.read().decode(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    raise RuntimeError(f"server did not answer on {url}")
-
-
 @contextmanager
 def running_server(**settings: str) -> Iterator[str]:
     """Run ``python -m kg.serve`` with KG_* settings on a free port; yield its /sparql URL."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "KG_HOST": "127.0.0.1", "KG_PORT": str(port),
            "KG_TEMPLATES_DIR": str(PROJECT / "site" / "templates"),
            "KG_STATIC_DIR": str(PROJECT / "site" / "static")}
@@ -141,12 +119,7 @@ def running_server(**settings: str) -> Iterator[str]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/sparql"
     try:
-        _wait_until_responds(url, proc)
+        wait_until_responds(url + "?query=ASK%7B%7D", proc, why_exited=lambda: proc.stderr.read().decode(errors="replace"))
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)

@@ -3,15 +3,13 @@ and a tiny build whose labels try to inject markup."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from kg.processes import free_port, stop_process, wait_until_responds
 from kg.settings import PROJECT_ROOT, load_settings
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -35,25 +33,6 @@ def site_model(built, store):
     return SiteModel(store, built.settings)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_responds(url: str, proc: subprocess.Popen, seconds: float = 20.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {seconds} s")
-
-
 @pytest.fixture(scope="session")
 def static_server(site_dir: Path):
     """`python -m http.server` over build/site/ on a free port: what any static host does."""
@@ -63,15 +42,10 @@ def static_server(site_dir: Path):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     try:
-        wait_until_responds(url + "index.html", proc)
+        wait_until_responds(url + "index.html", proc, seconds=20)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, 5)
 
 
 @pytest.fixture(scope="session")
