@@ -27,7 +27,6 @@ PLAN_TITLES = (f"CONSTRUCT {{ ?plan <{DCTERMS.title}> ?t }} WHERE {{ ?plan a <{Z
                f"<{DCTERMS.title}> ?t }}")
 # Known gap: these use a parameter inside a nested scope that the VALUES block at the head of the
 # outer WHERE does not reach, so the UI's text differs from `kg query` in some columns (not row count).
-TEXT_BINDING_DIFFERS = {"plan-comparison"}
 CROSS_JOIN = "SELECT ?a ?b WHERE { ?a ?p ?x . ?b ?q ?y }"  # (triples)² rows: far above the cap
 
 
@@ -264,10 +263,7 @@ def test_catalogue_examples_run_as_kg_query_runs_them(built, store) -> None:
                                        headers={"Accept": "text/csv"})
                 assert response.status_code == 200, (example.name, response.text)
                 rows = list(csv.reader(io.StringIO(response.text)))[1:]
-                if example.name in TEXT_BINDING_DIFFERS:
-                    assert len(rows) == len(expected), example.name
-                else:
-                    assert rows == expected, example.name
+                assert rows == expected, example.name
     finally:
         backend.close()
 
