@@ -30,7 +30,9 @@ class KgGroup(click.Group):
             ctx.exit(error.exit_code)
 
 
-@click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog="Exit codes: 0 success; 1 `kg validate` found results at or above --fail-on; 2 bad input, "
+                    "usage or configuration (the message names the file and line). Progress goes to stderr.")
 @click.version_option(__version__, prog_name="kg")
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Settings file (TOML); default ./kg.toml when present. KG_* environment variables override it.")
