@@ -336,10 +336,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("n", type=int, help="number of plans")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--out", type=Path, default=None, help="folder (default .bench-corpus-N-SEED)")
+    parser.add_argument("--out", type=Path, default=None, help="folder (default .build-bench-corpus-N-SEED)")
     parser.add_argument("--check", action="store_true", help="lift every plan and compare with the manifest")
     args = parser.parse_args()
-    out = args.out or PROJECT_ROOT / f".bench-corpus-{args.n}-{args.seed}"
+    out = args.out or PROJECT_ROOT / f".build-bench-corpus-{args.n}-{args.seed}"
     specs = generate(args.n, args.seed, out)
     size = sum((out / s.file).stat().st_size for s in specs)
     print(f"{len(specs)} plans, {sum(s.rows for s in specs)} requirement rows, {size / 1e6:.1f} MB → {out}")

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import multiprocessing as mp
+import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from itertools import combinations
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg import describe
-from kg.compare import compare_plans
-from kg.compare_rdf import write_comparisons
+from kg.compare import compare_pair, document_key, province_of
+from kg.compare_rdf import write_comparison
 from kg.errors import KgError
+from kg.incremental import CACHE_DIR, BuildCache, source_sha256
 from kg.lift import lift_document
 from kg.normalise.model import LiftedPlan
 from kg.quads import QuadWriter
@@ -26,6 +34,7 @@ from kg.store import open_store
 from kg.vocab import PREFIXES, Minter, comparison_graph
 
 Progress = Callable[[str], None]
+PARALLEL_MIN_ITEMS = 8  # fewer documents (or pairs) than this are done here: forking costs more
 
 DUMPS = {"graph.trig": ox.RdfFormat.TRIG, "graph.nq": ox.RdfFormat.N_QUADS, "graph.ttl": ox.RdfFormat.TURTLE,
          "graph.nt": ox.RdfFormat.N_TRIPLES, "graph.jsonld": ox.RdfFormat.JSON_LD}
@@ -48,16 +57,72 @@ class BuildSummary:
         return out
 
 
-def lift_all(paths: Iterable[Path], progress: Progress = lambda _: None) -> list[LiftedPlan]:
-    """Lift every document; a bad document stops the build with its file (and line) named."""
-    plans: list[LiftedPlan] = []
+def lift_all(paths: Iterable[Path], progress: Progress = lambda _: None, cache: BuildCache | None = None,
+             workers: int = 1) -> list[LiftedPlan]:
+    """Lift every document; a bad document stops the build with its file (and line) named.
+
+    With a cache, a document whose bytes a previous build lifted (with the same lifter) is not lifted
+    again; the others are lifted on ``workers`` processes when there are enough of them to pay for it."""
     paths = list(paths)
-    for i, path in enumerate(paths, 1):
-        plan = lift_document(read_source(path))
-        progress(f"[{i}/{len(paths)}] {path.name}: {plan.parsed.layout}, "
-                 f"{len(plan.requirements)} requirements → {plan.slug}")
-        plans.append(plan)
-    return _unique_slugs(plans)
+    plans: list[LiftedPlan | None] = [_cached_plan(path, cache) for path in paths]
+    todo = [path for path, plan in zip(paths, plans) if plan is None]
+    lifted = _in_workers(_lift_path, todo, workers)
+    try:
+        for i, path in enumerate(paths):
+            plan, reused = plans[i], plans[i] is not None
+            if plan is None:
+                plan = next(lifted) or lift_document(read_source(path))  # None: the error is raised here
+                if cache is not None:
+                    cache.keep_plan(plan)
+            progress(f"[{i + 1}/{len(paths)}] {path.name}: {plan.parsed.layout}, {len(plan.requirements)} "
+                     f"requirements → {plan.slug}" + (" (reused)" if reused else ""))
+            plans[i] = plan
+    finally:
+        lifted.close()
+    return _unique_slugs([p for p in plans if p is not None])
+
+
+def _cached_plan(path: Path, cache: BuildCache | None) -> LiftedPlan | None:
+    if cache is None:
+        return None
+    try:
+        sha256 = source_sha256(path)
+    except OSError:
+        return None  # read_source names the problem when the document is lifted
+    return cache.plan(sha256, path)
+
+
+def _lift_path(path: Path) -> LiftedPlan | None:
+    """In a worker: the lifted plan, or None when lifting fails (the build lifts that document again in
+    its own process, so the error is raised there with its traceback: library errors do not pickle)."""
+    try:
+        return lift_document(read_source(path))
+    except Exception:  # noqa: BLE001 - re-raised by the parent, see above
+        return None
+
+
+_FORKED: dict[str, object] = {}  # what forked workers inherit instead of receiving it pickled
+
+
+def _in_workers(fn: Callable, items: list, workers: int, inherit: dict | None = None) -> Iterator:
+    """``fn`` over ``items``, results in order: in forked worker processes when there are at least
+    PARALLEL_MIN_ITEMS items and more than one worker, else here. ``inherit`` is set in _FORKED first."""
+    _FORKED.clear()
+    _FORKED.update(inherit or {})
+    if workers <= 1 or len(items) < PARALLEL_MIN_ITEMS or "fork" not in mp.get_all_start_methods():
+        yield from map(fn, items)
+        return
+    chunk = max(1, min(64, len(items) // (workers * 8)))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"))
+    try:
+        yield from pool.map(fn, items, chunksize=chunk)
+    finally:  # also when the caller stops early (a failed document): queued work is dropped
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def default_workers() -> int:
+    """Every core: lifting, mapping and comparing are CPU-bound and independent per document or pair."""
+    return os.cpu_count() or 1
 
 
 def _unique_slugs(plans: list[LiftedPlan]) -> list[LiftedPlan]:
@@ -77,17 +142,82 @@ def _unique_slugs(plans: list[LiftedPlan]) -> list[LiftedPlan]:
     return out
 
 
-def write_quads(plans: list[LiftedPlan], settings: Settings, started: str, path: Path) -> int:
-    """Stream every plan's named graph, the shared graph and the comparisons to an N-Quads file."""
+def write_quads(plans: list[LiftedPlan], settings: Settings, started: str, path: Path,
+                cache: BuildCache | None = None, workers: int = 1, progress: Progress = lambda _: None) -> int:
+    """Stream every plan's named graph, the shared graph and the comparisons to an N-Quads file.
+
+    Each plan's quads and each comparison's are made on their own (on ``workers`` processes) and, with a
+    cache, taken from the previous build when their inputs did not change."""
     minter = Minter(settings.base)
+    count = 0
     with path.open("wb") as out:
+        for data in _cached_or_made(plans, cache, settings.base, workers, _plan_quads, "quads"):
+            out.write(data)
+            count += data.count(b"\n")
+        pairs = comparable_pairs(plans)
+        progress(f"comparing {len(pairs)} pairs of plans")
+        for data in _cached_or_made(pairs, cache, settings.base, workers, _comparison_quads, "comparison"):
+            out.write(data)
+            count += data.count(b"\n")
         writer = QuadWriter(out)
-        shared = writer.graph(minter.graph_shared())
-        for plan in plans:
-            PlanWriter(plan, writer.graph(minter.plan_graph(plan.slug)), shared, minter).write()
-        write_comparisons(writer.graph(comparison_graph(minter)), compare_plans(plans), minter)
-        provenance(shared, plans, minter, started, _now())
-    return writer.count
+        provenance(writer.graph(minter.graph_shared()), plans, minter, started, _now())
+    return count + writer.count
+
+
+def comparable_pairs(plans: list[LiftedPlan]) -> list[tuple[LiftedPlan, LiftedPlan]]:
+    """The pairs kg.compare.compare_plans compares (same implemented document, or same province and year),
+    found through those keys instead of among all n² pairs; ordered by the plans' slugs."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, plan in enumerate(plans):
+        groups[("province-year", plan.year, province_of(plan))].append(i)
+        for ref in {document_key(ref) for ref in plan.implements}:
+            groups[("implements", ref)].append(i)
+    found = {(i, j) for members in groups.values() for i, j in combinations(members, 2)}
+    ordered = [tuple(sorted((plans[i], plans[j]), key=lambda p: p.slug)) for i, j in found]
+    return sorted(ordered, key=lambda pair: (pair[0].slug, pair[1].slug))
+
+
+def _cached_or_made(items: list, cache: BuildCache | None, base: str, workers: int, make: Callable,
+                    kind: str) -> Iterator[bytes]:
+    """Each item's N-Quads, from the cache or made by ``make`` (on the workers), in the items' order."""
+    get = {"quads": lambda p: cache.quads(p, base), "comparison": lambda ab: cache.comparison(*ab, base)}[kind]
+    found = [get(item) if cache is not None else None for item in items]
+    todo = [i for i, data in enumerate(found) if data is None]
+    made = _in_workers(make, todo, workers, inherit={"items": items, "base": base})
+    try:
+        for i, data in enumerate(found):
+            if data is None:
+                data = next(made)
+                if cache is not None:
+                    if kind == "quads":
+                        cache.keep_quads(items[i], base, data)
+                    else:
+                        cache.keep_comparison(*items[i], base, data)
+            yield data
+    finally:
+        made.close()
+
+
+def _plan_quads(index: int) -> bytes:
+    """In a worker: one plan's named graph and what it adds to the shared graph, as N-Quads."""
+    plan, minter = _FORKED["items"][index], Minter(_FORKED["base"])
+    out = io.BytesIO()
+    writer = QuadWriter(out)
+    PlanWriter(plan, writer.graph(minter.plan_graph(plan.slug)), writer.graph(minter.graph_shared()),
+               minter).write()
+    return out.getvalue()
+
+
+def _comparison_quads(index: int) -> bytes:
+    """In a worker: one pair's comparison as N-Quads (nothing when the two are not comparable)."""
+    a, b = _FORKED["items"][index]
+    minter = Minter(_FORKED["base"])
+    comparison = compare_pair(a, b)
+    if comparison is None:
+        return b""
+    out = io.BytesIO()
+    write_comparison(QuadWriter(out).graph(comparison_graph(minter)), comparison, minter)
+    return out.getvalue()
 
 
 def load_store(folder: Path, quads: Path, plans: list[LiftedPlan], settings: Settings) -> ox.Store:
@@ -111,29 +241,49 @@ UNION = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def write_dumps(store: ox.Store, folder: Path) -> None:
-    """TriG and N-Quads keep the named graphs; Turtle, N-Triples and JSON-LD hold their union."""
+    """TriG and N-Quads keep the named graphs; Turtle, N-Triples and JSON-LD hold their union.
+
+    Reading the store is what costs (several µs a quad), so it is read twice only, on two threads (pyoxigraph
+    lets go of the GIL): the N-Quads dump, then TriG re-serialised from it; the union as N-Triples, then
+    Turtle and JSON-LD re-serialised from it."""
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    for name, fmt in DUMPS.items():
-        if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
-            store.dump(str(folder / name), format=fmt, prefixes=prefixes if fmt is ox.RdfFormat.TRIG else None)
-        else:
-            ox.serialize(store.query(UNION), str(folder / name), format=fmt,
-                         prefixes=None if fmt is ox.RdfFormat.N_TRIPLES else prefixes)
+
+    def convert(source: str, fmt: ox.RdfFormat, name: str) -> None:
+        parsed = ox.parse(path=str(folder / source), format=DUMPS[source])
+        ox.serialize(parsed, str(folder / name), format=fmt, prefixes=prefixes)
+
+    def named_graphs() -> None:
+        store.dump(str(folder / "graph.nq"), format=ox.RdfFormat.N_QUADS)
+        convert("graph.nq", ox.RdfFormat.TRIG, "graph.trig")
+
+    def union() -> None:
+        ox.serialize(store.query(UNION), str(folder / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
+        for name in ("graph.ttl", "graph.jsonld"):
+            convert("graph.nt", DUMPS[name], name)
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dump") as pool:
+        for done in [pool.submit(named_graphs), pool.submit(union)]:
+            done.result()
 
 
 def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSummary:
-    """Build everything into a temporary folder beside settings.build, then swap it in whole."""
+    """Build everything into a temporary folder beside settings.build, then swap it in whole.
+
+    What the previous build lifted, mapped and compared is reused (kg.incremental) when its inputs did not
+    change; the rest runs on every core."""
     started = _now()
     paths = find_sources(settings.corpus)
     if not paths:
         raise KgError(f"{settings.corpus}: no documents (*.txt) to build")
-    plans = lift_all(paths, progress)
     settings.build.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=settings.build.parent))
     try:
+        cache = BuildCache(tmp / CACHE_DIR, previous=settings.build / CACHE_DIR)
+        workers = default_workers()
+        plans = lift_all(paths, progress, cache, workers)
         progress("writing the graph")
         lifted = tmp / "lifted.nq"
-        write_quads(plans, settings, started, lifted)
+        write_quads(plans, settings, started, lifted, cache, workers, progress)
         progress("loading the store")
         store = load_store(tmp / "store", lifted, plans, settings)
         lifted.unlink()
@@ -143,10 +293,12 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSumma
         del store  # the later steps open the store read-only
         summary = BuildSummary(plans=[(p.slug, len(p.requirements), Path(p.parsed.source.path).name)
                                       for p in plans], triples=triples, build_dir=settings.build)
+        summary.extra["reused from the previous build"] = cache.counts()
         for step in _post_build_steps():
             summary.extra.update(step(tmp, settings, plans, progress) or {})
-        (tmp / "manifest.json").write_text(json.dumps(_manifest(plans, summary, started), ensure_ascii=False,
-                                                      indent=2), "utf-8")
+        manifest = json.dumps(_manifest(plans, summary, started), ensure_ascii=False, indent=2)
+        (tmp / "manifest.json").write_text(manifest, "utf-8")
+        _name_store(tmp / "store", manifest)
         _swap_in(tmp, settings.build)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -163,6 +315,14 @@ def _post_build_steps() -> list[PostBuildStep]:
     from kg import site, validate
 
     return [validate.build_step, site.build_step]
+
+
+def _name_store(store: Path, manifest: str) -> None:
+    """The store's build id, which the server puts in its cache keys and ETags: named by the build, so that
+    copies of the store on several replicas answer with the same ETags however they were copied."""
+    from kg.serve.pool import BUILD_ID_FILE
+
+    (store / BUILD_ID_FILE).write_text(hashlib.sha256(manifest.encode()).hexdigest()[:16], "utf-8")
 
 
 def _swap_in(tmp: Path, target: Path) -> None:
