@@ -14,7 +14,8 @@ from kg.compare import Correspondence, PlanComparison
 from kg.rdf import document_iri, zh
 from kg.vocab import Minter
 
-BASIS_LABEL = {"same-implemented-document": "落实同一上级文件", "same-province-and-year": "同省同年"}
+BASIS_LABEL = {"same-implemented-document": "落实同一上级文件", "same-province-and-year": "同省同年",
+               "implements-the-other": "一方落实另一方"}
 
 
 def write_comparisons(graph: Graph, comparisons: list[PlanComparison], minter: Minter) -> None:

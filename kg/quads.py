@@ -6,6 +6,8 @@ same mapping code serves `kg lift` (an rdflib Dataset) and `kg build` (this file
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import IO
 
 from rdflib import BNode, Literal, URIRef
@@ -13,33 +15,56 @@ from rdflib.term import Node
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+FLUSH_EVERY = 50_000  # lines kept before they are encoded and written: one write per plan, not per quad
 
 
 def nt_term(term: Node) -> str:
     """One term in N-Triples syntax."""
+    kind = type(term)  # exact types first: isinstance checks on every term of every quad add up
+    if kind is URIRef:
+        return f"<{term}>"
+    if kind is Literal or isinstance(term, Literal):
+        return _literal(term)
     if isinstance(term, URIRef):
         return f"<{term}>"
-    if isinstance(term, Literal):
-        text = f'"{str(term).translate(_ESCAPES)}"'
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype and str(term.datatype) != XSD_STRING:
-            return f"{text}^^<{term.datatype}>"
-        return text
     if isinstance(term, BNode):
         return f"_:{term}"
     raise TypeError(f"not an RDF term: {term!r}")
 
 
+def _literal(term: Literal) -> str:
+    text = f'"{str.translate(term, _ESCAPES)}"'
+    language = term.language
+    if language:
+        return f"{text}@{language}"
+    datatype = term.datatype
+    if datatype and str(datatype) != XSD_STRING:  # URIRef == str is always False
+        return f"{text}^^<{datatype}>"
+    return text
+
+
 class QuadWriter:
-    """Writes N-Quads lines to a binary file and counts them."""
+    """Writes N-Quads lines to a binary file and counts them; call ``flush`` when done writing."""
 
     def __init__(self, out: IO[bytes]) -> None:
         self.out = out
-        self.count = 0
+        self.written = 0
+        self.lines: list[str] = []  # the sinks append to this list; flush empties it in place
+
+    @property
+    def count(self) -> int:
+        """Quads added so far (written or not)."""
+        return self.written + len(self.lines)
 
     def graph(self, iri: URIRef) -> GraphSink:
         return GraphSink(self, f"<{iri}>")
+
+    def flush(self) -> None:
+        """Encode and write the lines kept so far."""
+        if self.lines:
+            self.out.write("".join(self.lines).encode("utf-8"))
+            self.written += len(self.lines)
+            self.lines.clear()
 
 
 class GraphSink:
@@ -48,9 +73,60 @@ class GraphSink:
     def __init__(self, writer: QuadWriter, graph_term: str) -> None:
         self.writer = writer
         self.graph_term = graph_term
+        self._end = f" {graph_term} .\n"
+        self._lines = writer.lines
 
     def add(self, triple: tuple[Node, Node, Node]) -> None:
         s, p, o = triple
-        line = f"{nt_term(s)} {nt_term(p)} {nt_term(o)} {self.graph_term} .\n"
-        self.writer.out.write(line.encode("utf-8"))
-        self.writer.count += 1
+        lines = self._lines
+        # subjects are nearly always IRIs, predicates always: written here without a call
+        lines.append(f"{f'<{s}>' if type(s) is URIRef else nt_term(s)} <{p}> {nt_term(o)}{self._end}")
+        if len(lines) >= FLUSH_EVERY:
+            self.writer.flush()
+
+
+# --- whole N-Quads files ----------------------------------------------------------------------------
+# The graph label ends every line we write ("<s> <p> <o> <g> .\n": literals escape their line breaks), so
+# " <…> .\n" can only match it: the object before it is followed by the label, not by " .\n".
+_GRAPH_LABEL = re.compile(rb" <[^<>\s]*> \.\n")
+CHUNK = 1 << 26  # bytes read at a time when rewriting a file
+
+
+def drop_graph_names(source: Path, target: Path) -> int:
+    """N-Triples of the union of an N-Quads file's graphs, line for line (a triple in two graphs is written
+    twice, as a CONSTRUCT over the union would); every line must name its graph by IRI. Returns lines."""
+    lines = 0
+    with source.open("rb") as quads, target.open("wb") as triples:
+        rest = b""
+        while chunk := quads.read(CHUNK):
+            chunk = rest + chunk
+            end = chunk.rfind(b"\n") + 1
+            rest = chunk[end:]
+            done = _GRAPH_LABEL.sub(b" .\n", chunk[:end])
+            lines += done.count(b"\n")
+            triples.write(done)
+        if rest.strip():
+            raise ValueError(f"{source}: the last line does not end with a line break")
+    return lines
+
+
+class RepeatFilter:
+    """Drops the lines of one graph that an earlier call already passed: the shared graph, to which every
+    plan adds the documents, regions and agencies it names, gets each of its triples once."""
+
+    def __init__(self, graph: URIRef) -> None:
+        self._end = f" <{graph}> .".encode()
+        self._seen: set[bytes] = set()
+
+    def __call__(self, data: bytes) -> bytes:
+        """``data`` (whole N-Quads lines) without the lines of the graph already passed."""
+        if self._end not in data:
+            return data
+        kept, seen, end = [], self._seen, self._end
+        for line in data.split(b"\n"):
+            if line.endswith(end):
+                if line in seen:
+                    continue
+                seen.add(line)
+            kept.append(line)
+        return b"\n".join(kept)

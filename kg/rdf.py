@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from decimal import Decimal
+from functools import lru_cache
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
@@ -23,8 +24,16 @@ from kg.parse.model import Alignment, Cell, Origin, Span, TaskGroup
 from kg.vocab import ZWT, Minter, slugify
 
 
+@lru_cache(maxsize=1 << 16)
 def zh(text: str) -> Literal:
+    """A Chinese literal; remembered, as labels, agency names and printed deadlines repeat on every row."""
     return Literal(text, lang="zh")
+
+
+@lru_cache(maxsize=1 << 14)
+def integer(n: int) -> Literal:
+    """An xsd:integer literal (line numbers, orders, 序号); remembered, as the same small numbers recur."""
+    return Literal(n)
 
 
 def origin_iri(origin: Origin) -> URIRef:
@@ -42,6 +51,9 @@ class PlanWriter:
         self.plan_iri = minter.plan(plan.slug)
         self.source_iri = minter.source(plan.parsed.source.sha256)
         self.requirement_iris: dict[int, URIRef] = {}  # by printed 序号, for carriedFrom links
+        # shared nodes this plan already wrote: an agency or document is named on many rows of a plan
+        self.agencies: dict[tuple[str, str, bool], URIRef] = {}
+        self.documents: dict[DocumentReference, URIRef] = {}
 
     def write(self) -> None:
         self._plan()
@@ -65,13 +77,13 @@ class PlanWriter:
         g.add((p, V.layout, Literal(plan.parsed.layout)))
         g.add((p, V.sourceDocument, self.source_iri))
         for n in plan.missing_seq:
-            g.add((p, V.missingSequenceNumber, Literal(n)))
+            g.add((p, V.missingSequenceNumber, integer(n)))
         notice = self._notice()
         g.add((p, V.issuedBy, notice))
         for ref in plan.implements:
-            g.add((p, V.implements, write_document(self.shared, self.m, ref)))
+            g.add((p, V.implements, self._document(ref)))
         for ref in plan.citations:
-            g.add((p, V.cites, write_document(self.shared, self.m, ref)))
+            g.add((p, V.cites, self._document(ref)))
 
     def _notice(self) -> URIRef:
         n, g, notice = self.m.notice(self.plan.slug), self.g, self.plan.parsed.notice
@@ -81,7 +93,7 @@ class PlanWriter:
         if notice.date:
             g.add((n, DCTERMS.issued, Literal(notice.date, datatype=XSD.date)))
         if notice.issuer:
-            issuer = self.m.agency(self.plan.region.slug, notice.issuer)
+            issuer = _agency_iri(self.m.base, self.plan.region.slug, notice.issuer)
             self.shared.add((issuer, RDF.type, V.Agency))
             self.shared.add((issuer, SKOS.prefLabel, zh(notice.issuer)))
             self.shared.add((issuer, RDFS.label, zh(notice.issuer)))
@@ -130,8 +142,8 @@ class PlanWriter:
         g = self.g
         g.add((iri, RDF.type, V.TaskGroup))
         g.add((iri, RDFS.label, zh(group.title)))
-        g.add((iri, V.groupLevel, Literal(group.level)))
-        g.add((iri, V.documentOrder, Literal(group.ordinal)))
+        g.add((iri, V.groupLevel, integer(group.level)))
+        g.add((iri, V.documentOrder, integer(group.ordinal)))
         g.add((iri, V.inPlan, self.plan_iri))
         g.add((self.plan_iri, V.hasTaskGroup, iri))
         if parent is not None:
@@ -143,12 +155,12 @@ class PlanWriter:
         g.add((r, RDF.type, V.Requirement))
         g.add((r, V.inPlan, self.plan_iri))
         g.add((self.plan_iri, V.hasRequirement, r))
-        g.add((r, V.documentOrder, Literal(row.order)))
+        g.add((r, V.documentOrder, integer(row.order)))
         label = f"{self.plan.parsed.plan_title} 第{row.seq}项" if row.seq is not None else \
             f"{self.plan.parsed.plan_title} 第{row.order}条（无序号）"
         g.add((r, RDFS.label, zh(label)))
         if row.seq is not None:
-            g.add((r, V.sequenceNumber, Literal(row.seq)))
+            g.add((r, V.sequenceNumber, integer(row.seq)))
         if row.text is not None:
             g.add((r, V.requirementText, zh(row.text.text)))
         group = group_iris.get(row.group_path)
@@ -168,13 +180,16 @@ class PlanWriter:
         for i, deadline in enumerate(req.deadlines, 1):
             self._deadline(r, i, deadline, row.deadline)
         for ref in req.citations:
-            g.add((r, V.cites, write_document(self.shared, self.m, ref)))
+            g.add((r, V.cites, self._document(ref)))
         for i, target in enumerate(req.targets, 1):
             self._target(r, i, target)
 
     def _assignment(self, r: URIRef, i: int, mention: AgencyMention, cell: Cell | None) -> None:
         a, g = self.m.node(r, "assignment", i), self.g
-        agency = write_agency(self.shared, self.m, self.plan.region, mention)
+        key = (mention.name, mention.printed, mention.collective)
+        agency = self.agencies.get(key)
+        if agency is None:
+            agency = self.agencies[key] = write_agency(self.shared, self.m, self.plan.region, mention)
         g.add((r, V.assignment, a))
         g.add((a, RDF.type, V.AgencyAssignment))
         g.add((a, V.agency, agency))
@@ -221,8 +236,15 @@ class PlanWriter:
                 self.g.add((node, V.carriedFrom, source_row))
 
     def _span(self, node: URIRef, span: Span) -> None:
-        self.g.add((node, V.firstLine, Literal(span.first)))
-        self.g.add((node, V.lastLine, Literal(span.last)))
+        self.g.add((node, V.firstLine, integer(span.first)))
+        self.g.add((node, V.lastLine, integer(span.last)))
+
+    def _document(self, ref: DocumentReference) -> URIRef:
+        """The document's node, its triples written into the shared graph once per plan."""
+        iri = self.documents.get(ref)
+        if iri is None:
+            iri = self.documents[ref] = write_document(self.shared, self.m, ref)
+        return iri
 
 
 def write_region(g: Graph, m: Minter, region: Region) -> URIRef:
@@ -249,7 +271,7 @@ def _region_node(g: Graph, m: Minter, region: Region) -> URIRef:
 
 def write_agency(g: Graph, m: Minter, region: Region, mention: AgencyMention) -> URIRef:
     """An agency scoped by the plan's region; printed spellings other than the canonical are altLabels."""
-    iri = m.agency(region.slug, mention.name)
+    iri = _agency_iri(m.base, region.slug, mention.name)
     g.add((iri, RDF.type, V.CollectiveAgency if mention.collective else V.Agency))
     g.add((iri, SKOS.prefLabel, zh(mention.name)))
     g.add((iri, RDFS.label, zh(mention.name)))
@@ -260,6 +282,12 @@ def write_agency(g: Graph, m: Minter, region: Region, mention: AgencyMention) ->
     if mention.printed != mention.name:
         g.add((iri, SKOS.altLabel, zh(mention.printed)))
     return iri
+
+
+@lru_cache(maxsize=1 << 16)
+def _agency_iri(base: str, region_slug: str, name: str) -> URIRef:
+    """Minter.agency, remembered: its pinyin slug costs more than all of the agency's triples."""
+    return Minter(base).agency(region_slug, name)
 
 
 LEVEL_PREFIXES = ("区", "县", "市", "州", "省", "旗", "盟")
@@ -275,6 +303,12 @@ def qualify_name(name: str, region: Region) -> str:
 
 def document_iri(m: Minter, ref: DocumentReference) -> URIRef:
     """One IRI per document: from the canonical number, or from the title when none is printed."""
+    return _document_iri(m.base, ref)
+
+
+@lru_cache(maxsize=1 << 16)
+def _document_iri(base: str, ref: DocumentReference) -> URIRef:
+    m = Minter(base)
     if ref.number is not None:
         return m.document(number_slug(ref.number))
     return m.document("title/" + slugify(ref.title or ref.printed)[:120])

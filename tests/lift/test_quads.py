@@ -1,0 +1,73 @@
+"""N-Quads writing (kg.quads) and the dumps made from the N-Quads the store was loaded from."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+
+from kg.quads import XSD_STRING, QuadWriter, RepeatFilter, drop_graph_names, nt_term
+
+SHARED = URIRef("http://127.0.0.1:8000/graph/shared")
+PLAN = URIRef("http://127.0.0.1:8000/graph/plan/kunming-panlong-2018")
+
+
+def test_terms_are_written_as_n_triples() -> None:
+    assert nt_term(URIRef("http://127.0.0.1:8000/id/plan/kunming-panlong-2018")) == \
+        "<http://127.0.0.1:8000/id/plan/kunming-panlong-2018>"
+    assert nt_term(Literal('“公开”\n"第一"\\', lang="zh")) == '"“公开”\\n\\"第一\\"\\\\"@zh'
+    assert nt_term(Literal(59)) == '"59"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    assert nt_term(Literal("12月底前", datatype=XSD_STRING)) == '"12月底前"'  # xsd:string is left implicit
+    assert nt_term(BNode("b1")) == "_:b1"
+
+
+def test_the_writer_counts_and_writes_only_on_flush() -> None:
+    out = io.BytesIO()
+    writer = QuadWriter(out)
+    sink = writer.graph(PLAN)
+    sink.add((URIRef("http://x/r/59"), URIRef("http://x/p"), Literal("政府网站集约化建设", lang="zh")))
+    assert writer.count == 1 and out.getvalue() == b""
+    writer.flush()
+    assert out.getvalue().decode() == \
+        f'<http://x/r/59> <http://x/p> "政府网站集约化建设"@zh <{PLAN}> .\n'
+
+
+def test_repeated_shared_lines_are_written_once() -> None:
+    document = f'<http://x/document/guofa-2016-55> <http://x/printedAs> "国发〔2016〕55号" <{SHARED}> .'
+    row = f'<http://x/r/1> <http://x/cites> <http://x/document/guofa-2016-55> <{PLAN}> .'
+    once = RepeatFilter(SHARED)
+    assert once(f"{document}\n{row}\n".encode()) == f"{document}\n{row}\n".encode()
+    # a second plan citing 国发〔2016〕55号: its own lines stay, the document's are not written again
+    assert once(f"{row}\n{document}\n".encode()) == f"{row}\n".encode()
+
+
+def test_graph_names_are_dropped_line_for_line(tmp_path: Path) -> None:
+    quads = tmp_path / "graph.nq"
+    quads.write_text(
+        '<http://x/r/1> <http://x/text> "见 <http://x/g> .\\n下文" <http://x/g> .\n'  # the label, as text
+        '<http://x/r/1> <http://x/cites> <http://x/d/1> <http://x/g> .\n'
+        '_:b0 <http://x/date> "2018-12-31"^^<http://www.w3.org/2001/XMLSchema#date> <http://x/h> .\n', "utf-8")
+    triples = tmp_path / "graph.nt"
+    assert drop_graph_names(quads, triples) == 3
+    assert triples.read_text("utf-8") == (
+        '<http://x/r/1> <http://x/text> "见 <http://x/g> .\\n下文" .\n'
+        '<http://x/r/1> <http://x/cites> <http://x/d/1> .\n'
+        '_:b0 <http://x/date> "2018-12-31"^^<http://www.w3.org/2001/XMLSchema#date> .\n')
+
+
+def test_the_dumps_hold_what_the_store_holds(built, store) -> None:
+    folder = built.build_dir
+    quads = set(ox.parse(path=str(folder / "graph.nq"), format=ox.RdfFormat.N_QUADS))
+    per_graph = Counter(q.graph_name for q in quads)
+    assert {g.value.rsplit("/graph/", 1)[1] for g in per_graph} >= \
+        {"shared", "comparison", "ontology/zwgk", "plan/kunming-panlong-2018"}
+    # graph for graph, the store holds as many quads (it also holds what validation adds after the dumps)
+    assert {g: len(list(store.quads_for_pattern(None, None, None, g))) for g in per_graph} == per_graph
+    lines = sum(1 for _ in (folder / "graph.nt").open("rb"))
+    assert lines == sum(1 for _ in (folder / "graph.nq").open("rb"))
+    union = ox.parse(path=str(folder / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+    assert len({q.triple for q in union if not isinstance(q.subject, ox.BlankNode)}) == \
+        len({q.triple for q in quads if not isinstance(q.subject, ox.BlankNode)})
