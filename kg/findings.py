@@ -11,7 +11,6 @@ citing it).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,13 +24,18 @@ from kg.errors import KgError
 from kg.pages.paths import Paths
 from kg.shacl import Result
 from kg.sources import find_sources, read_source
-from kg.validate_fast import to_rdflib
+from kg.validate_fast import to_oxigraph, to_rdflib
 
 SHARED = "shared"  # the bucket of results on nodes no plan graph describes (ontology, type scheme)
 MAX_QUOTED_LINES = 12
 PLAN_KINDS = (V.DivisionOfWorkPlan, V.WorkPoints, V.Plan)
 OWNING = (V.assignment, V.deadline, V.hasTarget)  # a requirement owns these nodes (anchors of its page)
-BATCH = 400  # focus nodes per VALUES block
+FIRST_LINE, LAST_LINE = ox.NamedNode(str(V.firstLine)), ox.NamedNode(str(V.lastLine))
+LABELS_OX = {ox.NamedNode(str(p)) for p in (RDFS.label, SKOS.prefLabel, DCTERMS.title)}
+OWNING_OX = {ox.NamedNode(str(p)) for p in OWNING}
+TYPE_OX, REQUIREMENT_OX = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(V.Requirement))
+TITLE_OX, LABEL_OX, SHA256_OX = (ox.NamedNode(str(p)) for p in (DCTERMS.title, RDFS.label, V.sha256))
+SOURCE_DOCUMENT_OX, HAS_REQUIREMENT_OX = ox.NamedNode(str(V.sourceDocument)), ox.NamedNode(str(V.hasRequirement))
 
 
 @dataclass(frozen=True)
@@ -78,97 +82,102 @@ class Findings:
         return grouped
 
 
-def _q(term: Identifier) -> str:
-    return term.n3()
-
-
-def _rows(store: ox.Store, query: str) -> Iterator[dict[str, Identifier]]:
-    solutions = store.query(query, use_default_graph_as_union=False)
-    names = [v.value for v in solutions.variables]
-    for solution in solutions:
-        yield {n: to_rdflib(solution[n]) for n in names if solution[n] is not None}
-
-
 def read_plans(store: ox.Store) -> list[PlanInfo]:
-    """The plans of a build, one per named graph, with their source file and requirement count."""
-    kinds = ", ".join(_q(k) for k in PLAN_KINDS)
-    query = f"""SELECT ?g ?plan (SAMPLE(?t) AS ?title) (SAMPLE(?file) AS ?name) (SAMPLE(?sha) AS ?hash)
-                       (COUNT(DISTINCT ?r) AS ?n) WHERE {{
-        GRAPH ?g {{
-            ?plan {_q(RDF.type)} ?kind . FILTER (?kind IN ({kinds}))
-            OPTIONAL {{ ?plan {_q(DCTERMS.title)} ?t }}
-            OPTIONAL {{ ?plan {_q(V.sourceDocument)} ?src }}
-            OPTIONAL {{ ?plan {_q(V.hasRequirement)} ?r }}
-        }}
-        OPTIONAL {{ GRAPH ?sg {{ ?src {_q(RDFS.label)} ?file ; {_q(V.sha256)} ?sha }} }}
-        }} GROUP BY ?g ?plan ORDER BY ?plan"""
+    """The plans of a build, one per named graph, with their source file and requirement count (index
+    lookups: a SPARQL GROUP BY over every requirement costs seconds per hundred plans)."""
+    typed = {(q.subject, q.graph_name) for kind in PLAN_KINDS
+             for q in store.quads_for_pattern(None, TYPE_OX, ox.NamedNode(str(kind)), None)
+             if isinstance(q.graph_name, ox.NamedNode)}
     plans = []
-    for row in _rows(store, query):
-        iri = str(row["plan"])
-        plans.append(PlanInfo(iri=iri, slug=iri.rstrip("/").rsplit("/", 1)[-1],
-                              title=str(row.get("title", iri)), graph=str(row["g"]),
-                              source_file=_str(row.get("name")), sha256=_str(row.get("hash")),
-                              requirements=int(row["n"].toPython())))
+    for plan, graph in sorted(typed, key=lambda pg: (pg[0].value, pg[1].value)):
+        title = _first(store, plan, TITLE_OX, graph)
+        source_file = sha256 = None
+        for source in _objects(store, plan, SOURCE_DOCUMENT_OX, graph):
+            for quad in store.quads_for_pattern(source, LABEL_OX, None, None):
+                sha = _first(store, source, SHA256_OX, quad.graph_name)
+                if sha is not None and isinstance(quad.graph_name, ox.NamedNode):
+                    source_file, sha256 = quad.object.value, sha
+                    break
+        requirements = len(set(_objects(store, plan, HAS_REQUIREMENT_OX, graph)))
+        plans.append(PlanInfo(iri=plan.value, slug=plan.value.rstrip("/").rsplit("/", 1)[-1],
+                              title=title or plan.value, graph=graph.value, source_file=source_file,
+                              sha256=sha256, requirements=requirements))
     return plans
 
 
-def _str(term: Identifier | None) -> str | None:
-    return None if term is None else str(term)
+def _objects(store: ox.Store, subject: ox.Term, predicate: ox.NamedNode, graph: ox.NamedNode) -> list[ox.Term]:
+    return [q.object for q in store.quads_for_pattern(subject, predicate, None, graph)]
 
 
-def _values(nodes: Iterable[Identifier]) -> str:
-    return " ".join(n.n3() for n in nodes if isinstance(n, (URIRef, Literal)))
-
-
-def _batches(nodes: list[Identifier]) -> Iterator[str]:
-    for i in range(0, len(nodes), BATCH):
-        yield _values(nodes[i:i + BATCH])
+def _first(store: ox.Store, subject: ox.Term, predicate: ox.NamedNode, graph: ox.NamedNode) -> str | None:
+    return next((q.object.value for q in store.quads_for_pattern(subject, predicate, None, graph)), None)
 
 
 class Context:
-    """Per focus node: the plan graphs describing it, its label, its anchor spans and owning requirement."""
+    """Per focus node: the plan graphs describing it, its label, its anchor spans and owning requirement.
 
-    def __init__(self, store: ox.Store, focus_nodes: set[Identifier]) -> None:
-        nodes = sorted((n for n in focus_nodes if not isinstance(n, BNode)), key=str)
+    Read by index lookups (pyoxigraph's quads_for_pattern), a few per node, never by a query whose plan may
+    scan the store: the cost grows with the number of results and the links of their nodes only."""
+
+    def __init__(self, store: ox.Store, focus_nodes: set[Identifier], plan_graphs: set[str]) -> None:
         self.graphs: dict[Identifier, set[str]] = defaultdict(set)  # graphs where the node is a subject
         self.linked: dict[Identifier, set[str]] = {}  # graphs where it is an object
         self.labels: dict[Identifier, str] = {}
         self.spans: dict[tuple[Identifier, str], tuple[int, int]] = {}
         self.owner: dict[Identifier, Identifier] = {}
         self.requirements: set[Identifier] = set()
-        for values in _batches(nodes):
-            self._read(store, values)
+        self._store = store
+        self._plan_graphs = {ox.NamedNode(g) for g in plan_graphs}
+        self._anchor_spans: dict[tuple[ox.Term, ox.NamedNode], tuple[int, int] | None] = {}
+        for node in sorted((n for n in focus_nodes if not isinstance(n, BNode)), key=str):
+            self._read(node, to_oxigraph(node))
 
-    def _read(self, store: ox.Store, values: str) -> None:
-        linked: dict[Identifier, set[str]] = defaultdict(set)
-        for row in _rows(store, f"SELECT DISTINCT ?f ?g ?as WHERE {{ VALUES ?f {{ {values} }} "
-                                f"{{ GRAPH ?g {{ ?f ?p ?o }} BIND (true AS ?as) }} "
-                                f"UNION {{ GRAPH ?g {{ ?s ?p ?f }} }} }}"):
-            (self.graphs if "as" in row else linked)[row["f"]].add(str(row["g"]))
-        self.linked.update(linked)
-        labels = f"{_q(RDFS.label)}|{_q(SKOS.prefLabel)}|{_q(DCTERMS.title)}"
-        for row in _rows(store, f"SELECT ?f (MIN(STR(?l)) AS ?label) WHERE {{ VALUES ?f {{ {values} }} "
-                                f"GRAPH ?g {{ ?f {labels} ?l }} }} GROUP BY ?f"):
-            self.labels[row["f"]] = str(row["label"])
-        owning = "|".join(_q(p) for p in OWNING)
-        for row in _rows(store, f"SELECT ?f ?r WHERE {{ VALUES ?f {{ {values} }} "
-                                f"GRAPH ?g {{ ?r {owning} ?f }} }}"):
-            self.owner[row["f"]] = row["r"]
-        for row in _rows(store, f"SELECT ?f WHERE {{ VALUES ?f {{ {values} }} "
-                                f"GRAPH ?g {{ ?f {_q(RDF.type)} {_q(V.Requirement)} }} }}"):
-            self.requirements.add(row["f"])
-        first, last = _q(V.firstLine), _q(V.lastLine)
-        query = f"""SELECT DISTINCT ?f ?g ?a ?b WHERE {{
-            VALUES ?f {{ {values} }}
-            GRAPH ?g {{
-                {{ ?f {first} ?a ; {last} ?b }}
-                UNION
-                {{ ?anchor ?link ?f . ?anchor {first} ?a ; {last} ?b .
-                   FILTER NOT EXISTS {{ ?f {first} ?x }} }}
-            }} }}"""
-        for row in _rows(store, query):
-            key, span = (row["f"], str(row["g"])), (int(row["a"].toPython()), int(row["b"].toPython()))
-            self.spans[key] = min(self.spans.get(key, span), span)  # the earliest node that mentions it
+    def _read(self, node: Identifier, term: ox.Term) -> None:
+        own = self._subject(node, term) if not isinstance(node, Literal) else {}
+        anchors: dict[ox.NamedNode, list[ox.Term]] = defaultdict(list)  # graph → nodes linking to this one
+        for quad in self._store.quads_for_pattern(None, None, term, None):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                anchors[quad.graph_name].append(quad.subject)
+                if quad.predicate in OWNING_OX:
+                    self.owner[node] = to_rdflib(quad.subject)
+        if anchors:
+            self.linked[node] = {g.value for g in anchors}
+        for graph in (set(own) | set(anchors)) & self._plan_graphs:  # spans are quoted from plans only
+            firsts, lasts = own.get(graph, ((), ()))
+            # its own lines, else those of the earliest node that mentions it (a deadline: its requirement's)
+            spans = [(a, b) for a in firsts for b in lasts] if firsts else \
+                [s for anchor in anchors.get(graph, ()) if (s := self._span(anchor, graph))]
+            if spans:
+                self.spans[(node, graph.value)] = min(spans)
+
+    def _subject(self, node: Identifier, term: ox.Term) -> dict[ox.NamedNode, tuple[list[int], list[int]]]:
+        """The node's own triples: its graphs, label, type, and line numbers per graph."""
+        lines: dict[ox.NamedNode, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        labels = []
+        for quad in self._store.quads_for_pattern(term, None, None, None):
+            graph, predicate, value = quad.graph_name, quad.predicate, quad.object
+            if not isinstance(graph, ox.NamedNode):
+                continue
+            self.graphs[node].add(graph.value)
+            if predicate == FIRST_LINE or predicate == LAST_LINE:
+                lines[graph][predicate == LAST_LINE].append(int(value.value))
+            elif predicate in LABELS_OX and not isinstance(value, ox.BlankNode):
+                labels.append(value.value)
+            elif predicate == TYPE_OX and value == REQUIREMENT_OX:
+                self.requirements.add(node)
+        if labels:
+            self.labels[node] = min(labels)
+        return lines
+
+    def _span(self, anchor: ox.Term, graph: ox.NamedNode) -> tuple[int, int] | None:
+        """The earliest (first, last) line pair an anchor node records in one graph (memoised)."""
+        key = (anchor, graph)
+        if key not in self._anchor_spans:
+            firsts = [int(q.object.value) for q in self._store.quads_for_pattern(anchor, FIRST_LINE, None, graph)]
+            lasts = [int(q.object.value) for q in self._store.quads_for_pattern(anchor, LAST_LINE, None, graph)] \
+                if firsts else []
+            self._anchor_spans[key] = min(((a, b) for a in firsts for b in lasts), default=None)
+        return self._anchor_spans[key]
 
 
 class SourceTexts:
@@ -205,7 +214,7 @@ def gather(store: ox.Store, results: list[Result], corpus: Path, base: str) -> F
     """Findings for every result: one per plan the focus node belongs to (or one under SHARED)."""
     plans = read_plans(store)
     by_graph = {p.graph: p for p in plans}
-    context = Context(store, {r.focus for r in results})
+    context = Context(store, {r.focus for r in results}, set(by_graph))
     texts = SourceTexts(corpus)
     paths = Paths(base)
     paths.known = {p for n in set(context.graphs) | set(context.owner.values()) if (p := paths.path(str(n)))}

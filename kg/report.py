@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDFS
 from rdflib.term import Identifier
 
 from kg.findings import SHARED, Finding, Findings, PlanInfo
+from kg.pages.paths import file_for
 from kg.shacl import SEVERITIES, SEVERITY_NAMES, Result
-from kg.vocab import PREFIXES, SH
+from kg.vocab import SH
 
 TEMPLATE = "validation-report.html"
 SEVERITY_LABELS = {"violation": ("违规", "Violation"), "warning": ("警告", "Warning"), "info": ("提示", "Info")}
@@ -39,47 +42,73 @@ def compact(term: Identifier | None, namespaces: dict[str, str]) -> str:
     return str(term)
 
 
+class Compact:
+    """`compact` with a memo: a run shows the same shapes, components and paths thousands of times."""
+
+    def __init__(self, namespaces: dict[str, str]) -> None:
+        self.namespaces = namespaces
+        self.memo: dict[Identifier, str] = {}
+
+    def __call__(self, term: Identifier | None) -> str:
+        if term is None or isinstance(term, Literal):
+            return compact(term, self.namespaces)
+        if term not in self.memo:
+            self.memo[term] = compact(term, self.namespaces)
+        return self.memo[term]
+
+
 # --- report.ttl ------------------------------------------------------------------------------------
 
-def report_graph(results: list[Result], shapes: Graph) -> Graph:
-    """An sh:ValidationReport; it conforms when there is no result of any severity (SHACL's definition)."""
-    g = Graph()
-    for prefix, ns in PREFIXES.items():
-        g.bind(prefix, ns)
-    for prefix, ns in shapes.namespaces():
-        if prefix not in PREFIXES:
-            g.bind(prefix, ns)
-    report = BNode()
-    g.add((report, RDF.type, SH.ValidationReport))
-    g.add((report, SH.conforms, Literal(not results)))
-    for result in sorted(results, key=lambda r: r.key()):
-        node = BNode()
-        g.add((report, SH.result, node))
-        g.add((node, RDF.type, SH.ValidationResult))
-        g.add((node, SH.focusNode, result.focus))
-        g.add((node, SH.sourceShape, result.shape))
-        g.add((node, SH.sourceConstraintComponent, result.component))
-        g.add((node, SH.resultSeverity, result.severity))
-        for predicate, term in ((SH.resultPath, result.path), (SH.value, result.value),
-                                (SH.sourceConstraint, result.constraint)):
-            if term is not None and not isinstance(term, BNode):
-                g.add((node, predicate, term))
-        for message in result.messages:
-            g.add((node, SH.resultMessage, message))
-    return g
+def write_report_ttl(results: list[Result], path: Path, namespaces: dict[str, str]) -> None:
+    """report.ttl, an sh:ValidationReport, written as a stream of Turtle (building an rdflib Graph of 100,000
+    results would cost minutes). It conforms when there is no result of any severity (SHACL's definition)."""
+    term = _TurtleTerms(namespaces)
+    with path.open("w", encoding="utf-8") as out:
+        out.writelines(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in namespaces.items())
+        out.write(f"\n[] a sh:ValidationReport ;\n    sh:conforms {'false' if results else 'true'}")
+        for result in sorted(results, key=lambda r: r.key()):
+            fields = [("a", term(SH.ValidationResult)), ("sh:focusNode", term(result.focus)),
+                      ("sh:sourceShape", term(result.shape)),
+                      ("sh:sourceConstraintComponent", term(result.component)),
+                      ("sh:resultSeverity", term(result.severity))]
+            fields += [(name, term(value)) for name, value in (("sh:resultPath", result.path),
+                       ("sh:value", result.value), ("sh:sourceConstraint", result.constraint))
+                       if value is not None and not isinstance(value, BNode)]
+            fields += [("sh:resultMessage", term(message)) for message in result.messages]
+            out.write(" ;\n    sh:result [\n" + " ;\n".join(f"        {p} {o}" for p, o in fields) + "\n    ]")
+        out.write(" .\n")
+
+
+class _TurtleTerms:
+    """Terms as Turtle: IRIs of a known namespace as prefixed names, the rest as rdflib writes them."""
+
+    LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+    def __init__(self, namespaces: dict[str, str]) -> None:
+        self.namespaces = sorted(namespaces.items(), key=lambda kv: -len(kv[1]))  # the longest match wins
+        self.iris: dict[URIRef, str] = {}
+
+    def __call__(self, term: Identifier) -> str:
+        if not isinstance(term, URIRef):
+            return term.n3()
+        if term not in self.iris:
+            self.iris[term] = next((f"{prefix}:{term[len(ns):]}" for prefix, ns in self.namespaces
+                                    if term.startswith(ns) and self.LOCAL.fullmatch(term[len(ns):])), term.n3())
+        return self.iris[term]
 
 
 # --- report.csv ------------------------------------------------------------------------------------
 
 def write_csv(findings: Findings, path: Path, ns: dict[str, str]) -> None:
     """One row per result and plan, sorted like the HTML report."""
+    short = Compact(ns)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
         for f in sorted(findings.findings, key=_sort_key):
             r = f.result
-            writer.writerow([f.plan, r.severity_name, compact(r.shape, ns), compact(r.component, ns),
-                             str(r.focus), f.label or "", compact(r.path, ns), compact(r.value, ns),
+            writer.writerow([f.plan, r.severity_name, short(r.shape), short(r.component),
+                             str(r.focus), f.label or "", short(r.path), short(r.value),
                              r.message("zh"), r.message("en"),
                              f.source_file or "", f.first or "", f.last or ""])
 
@@ -91,26 +120,47 @@ def _sort_key(f: Finding) -> tuple:
 
 # --- report.html -----------------------------------------------------------------------------------
 
-def html_context(findings: Findings, shapes: Graph, site_root: str, generated: str, engine: str,
-                 ns: dict[str, str]) -> dict[str, Any]:
-    """The template's context: the plans × severities table, then plan → severity → shape → results."""
+INLINE_LIMIT = 2000  # findings up to which every plan's results are listed in report.html itself
+INDEX_PAGE = "report.html"
+
+
+def plan_rows(findings: Findings) -> list[dict[str, Any]]:
+    """The plans × severities table (with the shared bucket when it has results): one row per plan, with
+    the page its results are listed on (report.html itself while the report is small, else its own page)."""
     grouped = findings.by_plan()
     plans = list(findings.plans)
     if grouped.get(SHARED):
         plans.append(PlanInfo(iri="", slug=SHARED, title="共享节点 Shared nodes", graph=""))
+    split = len(findings.findings) > INLINE_LIMIT
     rows = []
     for plan in plans:
         entries = grouped.get(plan.slug, [])
-        counts = Counter(f.result.severity_name for f in entries)
         rows.append({"slug": plan.slug, "title": plan.title, "iri": plan.iri, "source": plan.source_file,
-                     "requirements": plan.requirements, "counts": counts, "total": len(entries),
+                     "requirements": plan.requirements, "total": len(entries),
+                     "counts": Counter(f.result.severity_name for f in entries),
                      "complete": _complete_share(plan, entries),
-                     "sections": _sections(entries, shapes, site_root, ns)})
-    totals = Counter(r.severity_name for r in findings.results)
-    return {"generated": generated, "engine": engine, "plans": rows, "totals": totals,
-            "total": len(findings.results), "conforms": not findings.results,
-            "severities": [{"name": n, "zh": SEVERITY_LABELS[n][0], "en": SEVERITY_LABELS[n][1]}
-                           for n in SEVERITY_NAMES.values()]}
+                     "page": f"plan-{plan.slug}.html" if split else INDEX_PAGE})
+    return rows
+
+
+def write_html(findings: Findings, rows: list[dict[str, Any]], folder: Path, templates: Path, shapes: Graph,
+               site_root: str, generated: str, engine: str, ns: dict[str, str]) -> None:
+    """report.html (the table first, then each plan's results grouped by severity and shape) and, for a
+    large report, one page per plan holding that plan's results: one template, one code path."""
+    template = _environment(templates).get_template(TEMPLATE)
+    grouped, short = findings.by_plan(), Compact(ns)
+    common = {"generated": generated, "engine": engine, "total": len(findings.results),
+              "conforms": not findings.results, "totals": Counter(r.severity_name for r in findings.results),
+              "severities": [{"name": n, "zh": SEVERITY_LABELS[n][0], "en": SEVERITY_LABELS[n][1]}
+                             for n in SEVERITY_NAMES.values()], "index": INDEX_PAGE}
+    pages: dict[str, list[dict[str, Any]]] = defaultdict(list)  # page → the plans whose results it lists
+    for row in rows:
+        pages[row["page"]].append(row)
+    for page in [INDEX_PAGE] + sorted(set(pages) - {INDEX_PAGE}):
+        details = [{**row, "sections": _sections(grouped.get(row["slug"], []), shapes, site_root, short)}
+                   for row in pages.get(page, [])]
+        html = template.render(**common, summary=page == INDEX_PAGE, plans=rows, details=details)
+        (folder / file_for(page[:-len(".html")])).write_text(html, "utf-8")
 
 
 def complete_requirements(plan: PlanInfo, findings: list[Finding]) -> int:
@@ -125,8 +175,37 @@ def _complete_share(plan: PlanInfo, findings: list[Finding]) -> float | None:
     return complete_requirements(plan, findings) / plan.requirements
 
 
-def _sections(entries: list[Finding], shapes: Graph, site_root: str,
-              ns: dict[str, str]) -> list[dict[str, Any]]:
+@dataclass(slots=True)
+class _Group:
+    """Results of one shape (attributes, not dict keys: Jinja reads attributes without a failed lookup)."""
+
+    shape: str
+    zh: str
+    en: str
+    count: int
+    entries: list[_Entry]
+
+
+@dataclass(slots=True)
+class _Entry:
+    """One result as the template lists it."""
+
+    focus: str
+    label: str | None
+    href: str | None
+    path: str
+    value: str
+    component: str
+    zh: str
+    en: str
+    file: str | None
+    first: int | None
+    last: int | None
+    lines: tuple[tuple[int, str], ...]
+    more_lines: int
+
+
+def _sections(entries: list[Finding], shapes: Graph, site_root: str, short: Compact) -> list[dict[str, Any]]:
     by_severity: dict[str, dict[Identifier, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for f in entries:
         by_severity[f.result.severity_name][f.result.shape].append(f)
@@ -135,51 +214,46 @@ def _sections(entries: list[Finding], shapes: Graph, site_root: str,
         shapes_here = by_severity.get(name, {})
         if not shapes_here:
             continue
-        groups = [{"shape": compact(shape, ns), "zh": _label(shapes, shape, "zh", ns),
-                   "en": _label(shapes, shape, "en", ns), "count": len(items),
-                   "entries": [_entry(f, site_root, ns) for f in sorted(items, key=_sort_key)]}
+        groups = [_Group(short(shape), _label(shapes, shape, "zh", short), _label(shapes, shape, "en", short),
+                         len(items), [_entry(f, site_root, short) for f in sorted(items, key=_sort_key)])
                   for shape, items in sorted(shapes_here.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))]
         sections.append({"name": name, "zh": SEVERITY_LABELS[name][0], "en": SEVERITY_LABELS[name][1],
-                         "count": sum(g["count"] for g in groups), "shapes": groups})
+                         "count": sum(g.count for g in groups), "shapes": groups})
     return sections
 
 
-def _label(shapes: Graph, shape: Identifier, lang: str, ns: dict[str, str]) -> str:
+def _label(shapes: Graph, shape: Identifier, lang: str, short: Compact) -> str:
     labels = [str(o) for o in shapes.objects(shape, RDFS.label) if getattr(o, "language", None) == lang]
-    return labels[0] if labels else compact(shape, ns)
+    return labels[0] if labels else short(shape)
 
 
-def _entry(f: Finding, site_root: str, ns: dict[str, str]) -> dict[str, Any]:
+def _entry(f: Finding, site_root: str, short: Compact) -> _Entry:
     r = f.result
     href = None if f.page is None else f.page if "://" in f.page else site_root + f.page
-    return {"focus": str(r.focus), "label": f.label, "href": href,
-            "path": compact(r.path, ns), "value": compact(r.value, ns), "component": compact(r.component, ns),
-            "zh": r.message("zh"), "en": r.message("en"), "file": f.source_file, "first": f.first,
-            "last": f.last, "lines": f.lines, "more_lines": f.more_lines}
+    return _Entry(str(r.focus), f.label, href, short(r.path), short(r.value), short(r.component),
+                  r.message("zh"), r.message("en"), f.source_file, f.first, f.last, f.lines, f.more_lines)
 
 
-def render_html(context: dict[str, Any], templates: Path) -> str:
-    """Render the standalone report page (autoescaped: hostile labels are shown, never run)."""
-    env = Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(default=True),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template(TEMPLATE).render(**context)
+def _environment(templates: Path) -> Environment:
+    """Autoescaped: hostile labels are shown, never run."""
+    return Environment(loader=FileSystemLoader(str(templates)), autoescape=select_autoescape(default=True),
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 # --- summary.json ----------------------------------------------------------------------------------
 
-def summary_json(findings: Findings, engine: str, generated: str) -> dict[str, Any]:
+def summary_json(findings: Findings, rows: list[dict[str, Any]], engine: str, generated: str) -> dict[str, Any]:
     """The figures the site shows on the dataset page and on each plan's page (kg/pages/validation.py)."""
     totals = Counter(r.severity_name for r in findings.results)
-    grouped = findings.by_plan()
     plans = {}
-    for plan in findings.plans:
-        entries = grouped.get(plan.slug, [])
-        counts = Counter(f.result.severity_name for f in entries)
-        share = _complete_share(plan, entries)
-        plans[plan.iri] = {"违规 Violations": counts["violation"], "警告 Warnings": counts["warning"],
-                           "提示 Info": counts["info"],
-                           "完整的具体要求 Complete requirements": "–" if share is None else f"{share:.1%}",
-                           "报告 Report": f"validation/report.html#plan-{plan.slug}"}
+    for row in rows:
+        if row["slug"] == SHARED:
+            continue
+        counts, share = row["counts"], row["complete"]
+        plans[row["iri"]] = {"违规 Violations": counts["violation"], "警告 Warnings": counts["warning"],
+                             "提示 Info": counts["info"],
+                             "完整的具体要求 Complete requirements": "–" if share is None else f"{share:.1%}",
+                             "报告 Report": f"validation/{row['page']}#plan-{row['slug']}"}
     return {"生成时间 Generated": generated, "引擎 Engine": engine, "结果 Results": len(findings.results),
             "违规 Violations": totals["violation"], "警告 Warnings": totals["warning"],
             "提示 Info": totals["info"], "plans": plans}

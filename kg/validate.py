@@ -1,38 +1,52 @@
 """Validate a build against shapes/: report files for data stewards, DQV measurements, and the exit code.
 
 `validate_build` reads the build's graph.nq, runs the SPARQL fast path (kg/validate_fast.py; pyshacl, the
-reference, on request), and writes validation/report.ttl, report.csv, report.html, summary.json and
-quality.trig (the DQV measurements, in the named graph <base>graph/quality, for the store).
+reference, on request), and writes validation/report.ttl, report.csv, report.html, summary.json,
+quality.trig (the DQV measurements, in the named graph <base>graph/quality, for the store) and
+results.jsonl.gz (every result with its plans, what the next build reuses).
+
+`kg build` after a few documents changed re-validates incrementally (`build_step` with a kg.delta.BuildDelta):
+a result is about its focus node, and every shape reads at most two links away from it (its own triples,
+its values' types, the requirement and plan that own a deadline, the plan's other rows). So only the
+focus nodes within two links of a changed IRI, and every node of the changed plans' graphs, are checked
+again; the previous build's results on all other nodes are kept, which gives what a full run gives.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import shutil
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Identifier
 
+from kg.delta import BuildDelta, neighbours
 from kg.findings import SHARED, Findings, gather
-from kg.quality import quality_dataset
-from kg.report import html_context, render_html, report_graph, summary_json, write_csv, write_json
+from kg.quality import quality_graph
+from kg.report import plan_rows, summary_json, write_csv, write_html, write_json, write_report_ttl
 from kg.settings import Settings
 from kg.shacl import (SEVERITIES, SEVERITY_NAMES, Result, ValidationError, data_file, load_shapes,
                       namespaces_for, severity_of, union_graph)
-from kg.validate_fast import compile_shapes, load_store, run_checks
+from kg.validate_fast import Scope, blank_targets, compile_shapes, load_store, run_checks
 from kg.vocab import Minter
 
 Progress = Callable[[str], None]
 ENGINES = {"fast": "SPARQL fast path on pyoxigraph", "pyshacl": "pyshacl (reference)"}
 SITE_ROOT = "../site/"  # from build/validation/ to the site's root
 QUALITY_FILE = "quality.trig"
+RESULTS_FILE = "results.jsonl.gz"  # one JSON line per result, with the plans it is filed under
+HOPS = 2  # how far from its focus node a shape reads (shapes/*.ttl): DeadlineBeforePlanYear reads
+# deadline ← requirement → plan, SequenceGapShape row → plan ← other rows
 
 
 @dataclass
@@ -46,6 +60,7 @@ class ValidationSummary:
     engine: str = "fast"
     checks: int = 0
     seconds: float = 0.0  # time spent running the shapes (not writing the reports)
+    revalidated: str = ""  # what an incremental run checked again and what it reused, "" for a full run
 
     @property
     def results(self) -> int:
@@ -57,7 +72,8 @@ class ValidationSummary:
     def __str__(self) -> str:
         head = ", ".join(f"{self.totals[n]} {n}" for n in SEVERITY_NAMES.values())
         where = f" → {self.report_dir / 'report.html'}" if self.report_dir else ""
-        return f"{head} ({self.engine}, {self.seconds:.2f} s){where}"
+        again = f"; {self.revalidated}" if self.revalidated else ""
+        return f"{head} ({self.engine}, {self.seconds:.2f} s{again}){where}"
 
     def lines(self) -> list[str]:
         """What `kg validate` and `kg build` print: the totals, then a row per plan."""
@@ -80,16 +96,19 @@ def fail_exit_code(summary: ValidationSummary, fail_on: str = "violation") -> in
     return 1 if any(summary.totals[name] for name in failing) else 0
 
 
-def run_engine(build_dir: Path, shapes: Graph, engine: str = "fast",
-               workers: int = 1) -> tuple[list[Result], ox.Store, int, float]:
-    """Validate graph.nq with one engine; returns (results, the data in a store, checks, seconds)."""
-    nquads = data_file(build_dir)
-    store = load_store(nquads)
+def run_engine(build_dir: Path, shapes: Graph, engine: str = "fast", workers: int = 1,
+               store: ox.Store | None = None) -> tuple[list[Result], ox.Store, int, float]:
+    """Validate a build with one engine; returns (results, the data in a store, checks, seconds).
+
+    The fast path reads `store` when given (the build's own store, which `kg build` has just written and
+    holds open: no second copy of the data in memory), else graph.nq loaded into an in-memory store."""
+    if store is None or engine == "pyshacl":
+        store = load_store(data_file(build_dir))
     started = time.perf_counter()
     if engine == "pyshacl":
         from kg.validate_reference import validate_graph
 
-        graph = union_graph(nquads)
+        graph = union_graph(data_file(build_dir))
         started = time.perf_counter()
         return validate_graph(graph, shapes), store, 0, time.perf_counter() - started
     checks = compile_shapes(shapes)
@@ -97,29 +116,42 @@ def run_engine(build_dir: Path, shapes: Graph, engine: str = "fast",
 
 
 def validate_build(build_dir: Path, settings: Settings, progress: Progress = lambda _: None,
-                   engine: str = "fast") -> ValidationSummary:
-    """Validate a build folder and write its validation/ reports; see the module docstring."""
+                   engine: str = "fast", store: ox.Store | None = None) -> ValidationSummary:
+    """Validate a build folder (its graph.nq, or the store given) and write its validation/ reports; see
+    the module docstring."""
     build_dir = Path(build_dir)
     if engine not in ENGINES:
         raise ValidationError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
-    progress(f"validating {build_dir / 'graph.nq'} ({ENGINES[engine]})")
+    source = build_dir / "store" if store is not None and engine == "fast" else build_dir / "graph.nq"
+    progress(f"validating {source} ({ENGINES[engine]})")
     shapes = load_shapes(settings.shapes)
-    results, store, checks, seconds = run_engine(build_dir, shapes, engine, settings.workers)
+    results, store, checks, seconds = run_engine(build_dir, shapes, engine, settings.workers, store)
+    return write_validation(build_dir, settings, store, shapes, results, progress,
+                            ValidationSummary(engine=engine, checks=checks, seconds=seconds))
+
+
+def write_validation(build_dir: Path, settings: Settings, store: ox.Store, shapes: Graph, results: list[Result],
+                     progress: Progress, run: ValidationSummary) -> ValidationSummary:
+    """Write build_dir/validation/ for these results; returns `run` (engine, checks, seconds) with the
+    counts filled in."""
     ns = namespaces_for(shapes)
+    engine = run.engine
+    progress(f"placing {len(results)} results in their plans and source lines")
     findings = gather(store, results, settings.corpus, settings.base)
     generated = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     out = Path(tempfile.mkdtemp(prefix=".validation-", dir=build_dir))  # swapped in whole when written
     progress(f"writing {len(results)} results to {build_dir / 'validation'}")
-    report_graph(results, shapes).serialize(out / "report.ttl", format="turtle", encoding="utf-8")
+    write_results(findings, out / RESULTS_FILE)
+    write_report_ttl(results, out / "report.ttl", ns)
     write_csv(findings, out / "report.csv", ns)
-    context = html_context(findings, shapes, SITE_ROOT, generated, ENGINES[engine], ns)
-    (out / "report.html").write_text(render_html(context, settings.site_templates / "templates"), "utf-8")
-    write_json(summary_json(findings, ENGINES[engine], generated), out / "summary.json")
+    rows = plan_rows(findings)
+    write_html(findings, rows, out, settings.site_templates / "templates", shapes, SITE_ROOT, generated,
+               ENGINES[engine], ns)
+    write_json(summary_json(findings, rows, ENGINES[engine], generated), out / "summary.json")
     minter = Minter(settings.base)
-    quality = quality_dataset(findings, minter, generated, minter.iri("validation/report.ttl"), ns)
-    quality.serialize(out / QUALITY_FILE, format="trig", encoding="utf-8")
+    quality_graph(findings, minter, generated, minter.iri("validation/report.ttl"), ns).write(out / QUALITY_FILE)
     final = _swap_in(out, build_dir / "validation")
-    return _summary(findings, context, final, engine, checks, seconds)
+    return _summary(findings, rows, final, run)
 
 
 def _swap_in(folder: Path, target: Path) -> Path:
@@ -132,24 +164,34 @@ def _swap_in(folder: Path, target: Path) -> Path:
     return target
 
 
-def _summary(findings: Findings, context: dict, out: Path, engine: str, checks: int,
-             seconds: float) -> ValidationSummary:
-    summary = ValidationSummary(report_dir=out, engine=engine, checks=checks, seconds=seconds,
-                                totals=Counter(r.severity_name for r in findings.results))
-    for row in context["plans"]:
+def _summary(findings: Findings, rows: list[dict], out: Path, run: ValidationSummary) -> ValidationSummary:
+    summary = ValidationSummary(report_dir=out, engine=run.engine, checks=run.checks, seconds=run.seconds,
+                                revalidated=run.revalidated, totals=Counter(r.severity_name for r in findings.results))
+    for row in rows:
         summary.counts[row["slug"]] = Counter({n: row["counts"][n] for n in SEVERITY_NAMES.values()})
         if row["slug"] != SHARED:
             summary.complete[row["slug"]] = row["complete"]
     return summary
 
 
-def build_step(build_dir: Path, settings: Settings, plans: object, progress: Progress) -> dict[str, object]:
-    """The `kg build` step (kg.pipeline.register_post_build): validate the temporary build folder and load
-    its DQV measurements into its store. Returns {"validation": ValidationSummary}."""
+def build_step(build_dir: Path, settings: Settings, plans: object, progress: Progress,
+               delta: BuildDelta | None = None) -> dict[str, object]:
+    """The `kg build` step (kg.pipeline.register_post_build): validate the temporary build folder's store
+    (as written, before its quality graph is loaded: the same data as graph.nq) and load its DQV
+    measurements into it. Returns {"validation": ValidationSummary}.
+
+    With a delta that leaves validation's inputs unchanged and a previous build that kept its results, only
+    what the changed documents can affect is re-validated (see the module docstring)."""
     from kg.store import open_store
 
-    summary = validate_build(build_dir, settings, progress)
     store = open_store(Path(build_dir) / "store", read_only=False)
+    previous = None
+    if delta is not None and not delta.full("validate"):
+        previous = read_results(settings.build / "validation" / RESULTS_FILE)
+    if previous is None:
+        summary = validate_build(build_dir, settings, progress, store=store)
+    else:
+        summary = revalidate(build_dir, settings, store, delta, previous, len(plans), progress)
     load_quality(store, build_dir, settings)
     del store  # closes the store before the build folder is swapped in
     summary.report_dir = settings.build / "validation"  # where it will be once the build is swapped in
@@ -163,3 +205,113 @@ def load_quality(store: ox.Store, build_dir: Path, settings: Settings) -> None:
         store.remove_graph(graph)
     store.bulk_load(path=str(Path(build_dir) / "validation" / QUALITY_FILE), format=ox.RdfFormat.TRIG)
     store.flush()
+
+
+# --- incremental validation ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Filed:
+    """A previous build's result and the plans (slugs, or SHARED) its report filed it under."""
+
+    result: Result
+    plans: frozenset[str]
+
+
+def revalidate(build_dir: Path, settings: Settings, store: ox.Store, delta: BuildDelta, previous: list[Filed],
+               plan_count: int, progress: Progress) -> ValidationSummary:
+    """Validate the nodes the delta can affect, keep the previous results on every other node, and write
+    the reports of the union."""
+    shapes = load_shapes(settings.shapes)
+    checks = compile_shapes(shapes)
+    scope = affected_scope(store, delta, Minter(settings.base))
+    if not blank_targets(store, checks, scope.graphs):
+        scope = replace(scope, graphs=frozenset())
+    rechecked = delta.changed | delta.added
+    progress(f"validating {len(scope.iris)} nodes near what changed ({len(rechecked)} plans changed or added, "
+             f"{len(delta.removed)} removed)")
+    started = time.perf_counter()
+    fresh = run_checks(store, checks, settings.workers, scope)
+    seconds = time.perf_counter() - started
+    kept = [f.result for f in previous if not (f.plans & delta.plans) and not in_scope(f.result.focus, scope)]
+    run = ValidationSummary(engine="fast", checks=len(checks), seconds=seconds, revalidated=(
+        f"re-validated {len(rechecked)} plan{'s' if len(rechecked) != 1 else ''}, {len(scope.iris)} nodes; "
+        f"reused {plan_count - len(rechecked)} plans, {len(kept)} results"))
+    return write_validation(build_dir, settings, store, shapes, kept + fresh, progress, run)
+
+
+def affected_scope(store: ox.Store, delta: BuildDelta, minter: Minter) -> Scope:
+    """The focus nodes whose results may differ from the previous build's: the IRIs the delta touched and
+    those within HOPS links of them (walking through the build's own nodes only: a vocabulary term such as
+    zw:Inferred links every row of the country, but no shape reads who else uses a term), and every node
+    of the changed and added plans' named graphs (their blank nodes through the graph)."""
+    data = str(minter.iri("id/"))
+    iris, frontier = set(delta.touched), set(delta.touched)
+    for _ in range(HOPS):
+        frontier = neighbours(store, sorted(i for i in frontier if i.startswith(data))) - iris
+        iris |= frontier
+    graphs = {str(minter.plan_graph(slug)) for slug in delta.changed | delta.added}
+    for graph in graphs:
+        for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            iris.update(t.value for t in (quad.subject, quad.object) if isinstance(t, ox.NamedNode))
+    return Scope(iris=frozenset(iris), graphs=frozenset(graphs))
+
+
+def in_scope(focus: Identifier, scope: Scope) -> bool:
+    """Whether a previous result's focus node is re-checked (a blank node: only through its plan)."""
+    return isinstance(focus, URIRef) and str(focus) in scope.iris
+
+
+def write_results(findings: Findings, path: Path) -> None:
+    """results.jsonl.gz: each result once, with the plans its findings are filed under."""
+    plans: dict[int, set[str]] = {}
+    for finding in findings.findings:
+        plans.setdefault(id(finding.result), set()).add(finding.plan)
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as out:
+        for r in findings.results:
+            record = {"focus": _encode(r.focus), "path": _encode(r.path), "value": _encode(r.value),
+                      "shape": _encode(r.shape), "component": _encode(r.component),
+                      "severity": _encode(r.severity), "messages": [_encode(m) for m in r.messages],
+                      "constraint": _encode(r.constraint), "plans": sorted(plans.get(id(r), ()))}
+            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def read_results(path: Path) -> list[Filed] | None:
+    """The results a previous build wrote (write_results), or None when it wrote none or they cannot be read
+    (the build then validates in full)."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as lines:
+            return [_filed(json.loads(line)) for line in lines]
+    except (OSError, EOFError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _filed(record: dict) -> Filed:
+    result = Result(focus=_decode(record["focus"]), path=_decode(record["path"]), value=_decode(record["value"]),
+                    shape=_decode(record["shape"]), component=_decode(record["component"]),
+                    severity=_decode(record["severity"]), messages=tuple(_decode(m) for m in record["messages"]),
+                    constraint=_decode(record["constraint"]))
+    return Filed(result, frozenset(record["plans"]))
+
+
+def _encode(term: Identifier | None) -> object:
+    """An rdflib term as JSON: an IRI as its string, a blank node {"b": id}, a literal {"l", "lang"/"dt"}."""
+    if term is None or isinstance(term, URIRef):
+        return None if term is None else str(term)
+    if isinstance(term, BNode):
+        return {"b": str(term)}
+    out = {"l": str(term)}
+    if term.language:
+        out["lang"] = term.language
+    elif term.datatype is not None:
+        out["dt"] = str(term.datatype)
+    return out
+
+
+def _decode(value: object) -> Identifier | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return URIRef(value)
+    if "b" in value:
+        return BNode(value["b"])
+    return Literal(value["l"], lang=value.get("lang"), datatype=URIRef(value["dt"]) if "dt" in value else None)

@@ -50,6 +50,37 @@ class Check:
     query: str
     constraint: Identifier | None = None
     sparql_node_shape: bool = False  # SHACL-SPARQL on a node shape: the value defaults to the focus
+    focus: str = ""  # the sub-select of focus nodes as it appears in `query` (replaced to scope the check)
+
+    def scoped(self, scope: Scope | None) -> str:
+        """The query, its focus nodes restricted to those of `scope` (all when None)."""
+        if scope is None or not self.focus:
+            return self.query
+        return self.query.replace(self.focus, _focus_select(self.focus, scope))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The focus nodes an incremental validation re-checks: these IRIs, and the blank nodes of these named
+    graphs (a blank node cannot be named in a query)."""
+
+    iris: frozenset[str] = frozenset()
+    graphs: frozenset[str] = frozenset()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.iris or self.graphs)
+
+    def nodes(self) -> str:
+        """A SPARQL group binding ?this to the scope's nodes (before any target pattern, so that the query
+        starts from the few nodes in scope)."""
+        branches = []
+        if self.iris:
+            branches.append("{ VALUES ?this { " + " ".join(f"<{i}>" for i in sorted(self.iris)) + " } }")
+        for graph in sorted(self.graphs):  # a constant graph: read through the graph's index
+            branches += [f"{{ GRAPH <{graph}> {{ {quad} }} FILTER (isBlank(?this)) }}"
+                         for quad in ("?this ?_sp ?_so", "?_ss ?_sp ?this")]
+        return "{ " + (" UNION ".join(branches) or "FILTER (false)") + " }"
 
 
 # --- compiling ---------------------------------------------------------------------------------------
@@ -93,7 +124,37 @@ def _focus_pattern(sg: Graph, shape: Identifier) -> str | None:
     if not patterns:
         return None
     union = " UNION ".join("{ " + p + " }" for p in patterns)
-    return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
+    return f"{FOCUS_HEAD}{union}{FOCUS_TAIL}"
+
+
+FOCUS_HEAD = "{ SELECT DISTINCT ?this WHERE { "
+
+
+FOCUS_TAIL = " } }"
+
+
+def targets_of(focus: str) -> str:
+    """The target patterns (a UNION) of a focus sub-select made by _focus_pattern."""
+    return focus[len(FOCUS_HEAD):-len(FOCUS_TAIL)]
+
+
+def _focus_select(focus: str, scope: Scope) -> str:
+    """A focus sub-select (from _focus_pattern) restricted to the scope's nodes: the nodes first, each tested
+    against the targets (FILTER EXISTS), so that pyoxigraph starts from the few nodes in scope instead of
+    listing every target of the country and joining."""
+    return f"{FOCUS_HEAD}{scope.nodes()} FILTER EXISTS {{ {targets_of(focus)} }}{FOCUS_TAIL}"
+
+
+def blank_targets(store: ox.Store, checks: list[Check], graphs: Iterable[str]) -> bool:
+    """Whether a blank node of these named graphs is a focus node of some check (no shape targets one
+    today; the scope then needs no per-graph scan of blank nodes)."""
+    for targets in sorted({targets_of(c.focus) for c in checks if c.focus}):
+        for graph in sorted(graphs):
+            query = (f"{PROLOGUE}ASK {{ {{ GRAPH <{graph}> {{ ?this ?_sp ?_so }} }} UNION "
+                     f"{{ GRAPH <{graph}> {{ ?_ss ?_sp ?this }} }} FILTER (isBlank(?this)) FILTER EXISTS {{ {targets} }} }}")
+            if store.query(query, use_default_graph_as_union=True):
+                return True
+    return False
 
 
 def _shape_checks(sg: Graph, shape: Identifier, focus: str) -> Iterable[Check]:
@@ -110,10 +171,11 @@ def _shape_checks(sg: Graph, shape: Identifier, focus: str) -> Iterable[Check]:
             yield _sparql_check(sg, shape, arg, focus, base)
         elif param in VALUE_CONDITIONS:
             component, cond = VALUE_CONDITIONS[param]
-            yield Check(component=component, query=_value_query(focus, path, cond(_arg(sg, arg))), **base)
+            yield Check(component=component, query=_value_query(focus, path, cond(_arg(sg, arg))),
+                        focus=focus, **base)
         elif param in COUNT_QUERIES:
             component, build = COUNT_QUERIES[param]
-            yield Check(component=component, query=build(focus, path, arg, shape), **base)
+            yield Check(component=component, query=build(focus, path, arg, shape), focus=focus, **base)
         else:
             raise ValidationError(f"shape {shape}: {param} is not supported by the fast path")
 
@@ -225,7 +287,10 @@ WHERE_BRACE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 def _sparql_check(sg: Graph, shape: Identifier, constraint: Identifier, focus: str, base: dict) -> Check:
-    """A sh:select query joined with the shape's focus nodes instead of pre-binding $this per node."""
+    """A sh:select query joined with the shape's focus nodes instead of pre-binding $this per node.
+
+    The focus nodes are joined in every group that projects $this (a sub-select too): pyoxigraph evaluates
+    a sub-select on its own, so a per-row aggregate scoped to a few nodes must see the scope inside."""
     select = sg.value(constraint, SH.select)
     if select is None:
         raise ValidationError(f"shape {shape}: sh:sparql without sh:select")
@@ -236,12 +301,38 @@ def _sparql_check(sg: Graph, shape: Identifier, constraint: Identifier, focus: s
     head = text[:WHERE_BRACE.search(text).start()] if WHERE_BRACE.search(text) else text[:text.find("{")]
     if "?this" not in head and "*" not in head:
         raise ValidationError(f"shape {shape}: the query must project $this")
-    match = WHERE_BRACE.search(text) or re.search(r"\{", text)
-    joined = text[:match.end()] + f" {focus} " + text[match.end():]
+    joined = _join_focus(text, focus)
     messages = tuple(m for m in sg.objects(constraint, SH.message) if isinstance(m, Literal))
     return Check(component=SH.SPARQLConstraintComponent, query=_prefixes(sg, constraint) + joined,
-                 constraint=constraint, sparql_node_shape=base["path"] is None,
+                 constraint=constraint, sparql_node_shape=base["path"] is None, focus=focus,
                  **{**base, "messages": messages + base["messages"]})
+
+
+SELECT_WHERE = re.compile(r"\bSELECT\b(?P<head>[^{]*?)\bWHERE\s*\{", re.IGNORECASE | re.DOTALL)
+
+
+def _join_focus(text: str, focus: str) -> str:
+    """The query with the focus sub-select inserted at the start of each SELECT … WHERE { that projects
+    ?this and uses it (the outermost one at least). A sub-select that projects ?this without using it (to
+    satisfy pyshacl, which pre-binds $this) is evaluated on its own: the rows of a plan, joined by ?plan."""
+    matches = [m for m in SELECT_WHERE.finditer(text) if re.search(r"\?this\b|\*", m.group("head"))
+               and re.search(r"\?this\b", _body(text, m.end()))]
+    if not matches:
+        match = WHERE_BRACE.search(text) or re.search(r"\{", text)
+        return text[:match.end()] + f" {focus} " + text[match.end():]
+    for match in reversed(matches):  # from the end, so earlier offsets stay valid
+        text = text[:match.end()] + f" {focus} " + text[match.end():]
+    return text
+
+
+def _body(text: str, start: int) -> str:
+    """The text of the group that opens just before `start`, up to its closing brace."""
+    depth = 1
+    for at in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[at], 0)
+        if depth == 0:
+            return text[start:at]
+    return text[start:]
 
 
 def _prefixes(sg: Graph, constraint: Identifier) -> str:
@@ -261,17 +352,43 @@ def load_store(nquads: Path) -> ox.Store:
     return store
 
 
-def run_checks(store: ox.Store, checks: list[Check], workers: int = 1) -> list[Result]:
+def run_checks(store: ox.Store, checks: list[Check], workers: int = 1, scope: Scope | None = None) -> list[Result]:
     """Run every check over the union of the store's graphs; results come in the order of the checks.
+    With a scope, only the results on the scope's focus nodes (what an incremental validation re-checks).
 
     pyoxigraph evaluates queries outside the GIL, so a few threads use a few cores."""
-    def run(check: Check) -> list[Result]:
-        return list(_results(check, store.query(check.query, use_default_graph_as_union=True)))
+    jobs = [(check, check.query) for check in checks] if scope is None else scoped_queries(store, checks, scope)
+
+    def run(job: tuple[Check, str]) -> list[Result]:
+        check, query = job
+        return list(_results(check, store.query(query, use_default_graph_as_union=True)))
 
     if workers <= 1:
-        return [r for check in checks for r in run(check)]
+        return [r for job in jobs for r in run(job)]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="shacl") as pool:
-        return [r for results in pool.map(run, checks) for r in results]
+        return [r for results in pool.map(run, jobs) for r in results]
+
+
+def scoped_queries(store: ox.Store, checks: list[Check], scope: Scope) -> list[tuple[Check, str]]:
+    """Each check with its query restricted to its own focus nodes in the scope, and none for a check that
+    has no focus node there. The focus nodes are found once per distinct target set (a few dozen queries,
+    not one per check), then named in the check's query."""
+    if scope.empty:
+        return []
+    found: dict[str, list[ox.Term]] = {}
+    for focus in sorted({c.focus for c in checks if c.focus}):
+        rows = store.query(f"{PROLOGUE}SELECT ?this WHERE {{ {_focus_select(focus, scope)} }}",
+                           use_default_graph_as_union=True)
+        found[focus] = [row["this"] for row in rows]
+    jobs = []
+    for check in checks:
+        nodes = found.get(check.focus)
+        if nodes is None or any(isinstance(n, ox.BlankNode) for n in nodes):  # a blank node cannot be named
+            jobs.append((check, check.scoped(scope)))
+        elif nodes:
+            named = "{ VALUES ?this { " + " ".join(str(n) for n in nodes) + " } }"
+            jobs.append((check, check.query.replace(check.focus, named)))
+    return jobs
 
 
 def validate_store(store: ox.Store, shapes: Graph, workers: int = 1) -> list[Result]:
@@ -325,3 +442,14 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Identifier:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
     return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+
+
+def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as the equal pyoxigraph term (the inverse of to_rdflib)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
