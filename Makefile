@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # Debian packages the tests need: a Java runtime (HermiT), Chromium + a CJK font (browser tests),
-# Virtuoso (the remote-backend tests), Node/npm for vendoring YASGUI. Idempotent; skipped when present.
+# Virtuoso (the remote-backend tests). Idempotent; skipped when present.
 system-deps:
 	bash scripts/install-system-deps.sh
 

@@ -5,8 +5,6 @@
 set -euo pipefail
 
 PACKAGES=(chromium chromium-driver fonts-wqy-microhei virtuoso-opensource default-jre-headless)
-# Node.js/npm run pagefind (the site's search index) and vendor YASGUI; keep a Node that is already there.
-command -v npx >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -98,8 +98,8 @@ class LinkedDataPages:
     def dumps(self, request: Request, rest: str) -> Response:
         return self._site_file(f"dumps/{rest}")
 
-    def pagefind(self, request: Request, rest: str) -> Response:
-        return self._site_file(f"pagefind/{rest}")
+    def search_index(self, request: Request, rest: str) -> Response:
+        return self._site_file(f"search-index/{rest}")
 
     def sources(self, request: Request, rest: str) -> Response:
         return self._site_file(f"sources/{rest}")
@@ -206,7 +206,7 @@ def pages_router(settings: Settings, store: ox.Store) -> APIRouter:
     router.add_api_route("/void.ttl", pages.void, methods=get, summary="VoID/DCAT description of the dataset")
     router.add_api_route("/sitemap.xml", pages.sitemap, methods=get, include_in_schema=False)
     router.add_api_route("/robots.txt", pages.robots, methods=get, include_in_schema=False)
-    for folder, handler in (("dumps", pages.dumps), ("pagefind", pages.pagefind), ("sources", pages.sources),
+    for folder, handler in (("dumps", pages.dumps), ("search-index", pages.search_index), ("sources", pages.sources),
                             ("validation", pages.validation)):
         router.add_api_route(f"/{folder}/{{rest:path}}", handler, methods=get, include_in_schema=False)
     return router

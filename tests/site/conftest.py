@@ -21,7 +21,7 @@ def site_dir(built) -> Path:
     from kg.site import render_site
 
     site = built.build_dir / "site"
-    if not (site / "index.html").is_file() or not (site / "pagefind").is_dir():
+    if not (site / "index.html").is_file() or not (site / "search-index").is_dir():
         render_site(built.build_dir, built.settings)
     return site
 

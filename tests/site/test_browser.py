@@ -1,5 +1,5 @@
 """The site in headless Chromium (Debian's, driven by Playwright): browse home → plan → requirement → agency
-→ document, search for 政策解读, and see no console error. Screenshots go to test-artifacts/."""
+→ document and see no console error (search: test_search_browser.py). Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -20,8 +20,6 @@ SELECT ?req ?seq WHERE {
   ?plan zw:hasRequirement ?req . ?req zw:cites ?doc ; zw:sequenceNumber ?seq ; zw:assignment [] .
   ?doc zw:documentNumber "国发〔2016〕55号" . FILTER (STRENDS(STR(?plan), "/kunming-panlong-2018"))
 } ORDER BY ?seq LIMIT 1"""
-MENTIONS = """PREFIX zw: <https://w3id.org/zwgk/def#>
-SELECT DISTINCT ?req WHERE { ?req zw:requirementText ?text FILTER CONTAINS(?text, "政策解读") }"""
 
 
 @pytest.fixture(scope="module")
@@ -81,30 +79,6 @@ def test_browse_home_plan_requirement_agency_document(page, static_server, store
     assert page.locator("h1").inner_text() == "国发〔2016〕55号"
     assert PANLONG in page.locator("section.citers").inner_text()
     page.screenshot(path=artifacts / "05-document.png", full_page=True)
-    assert page.errors == []
-
-
-def test_search_finds_the_requirements_that_mention_policy_interpretation(page, static_server, store,
-                                                                          built, artifacts):
-    page.goto(static_server + "index.html")
-    page.locator("form.big-search input[name=q]").fill("政策解读")
-    page.locator("form.big-search button").click()
-    page.wait_for_selector("#search-results li", timeout=20_000)
-    assert "政策解读" in page.locator("#search-results").inner_text()
-    kinds = page.locator("#search-results .result-kind").all_inner_texts()
-    assert "具体要求 Requirement" in kinds
-    page.screenshot(path=artifacts / "06-search.png")
-    # every requirement whose text says 政策解读 is among the results (all of them, not only those shown)
-    urls = page.evaluate("""async () => {
-        const pagefind = await import(new URL("pagefind/pagefind.js", document.baseURI).href);
-        const search = await pagefind.search("政策解读");
-        return Promise.all(search.results.map(r => r.data().then(d => d.url)));
-    }""")
-    found = {u.split("/id/", 1)[-1].removesuffix(".html") for u in urls}
-    mentions = store.query(MENTIONS, use_default_graph_as_union=True)
-    expected = {s["req"].value.split("/id/", 1)[1] for s in mentions}
-    assert expected, "the corpus has requirements that mention 政策解读"
-    assert expected <= found
     assert page.errors == []
 
 

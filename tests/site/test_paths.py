@@ -52,7 +52,7 @@ def test_percent_escaped_slugs_become_the_file_names_servers_look_for():
 
 def test_summary_lines_name_the_counts():
     summary = SiteSummary(out=None, pages={"plan": 5, "requirement": 429}, rdf_files=1736, bytes=2_000_000,
-                          seconds=0.5, search="pagefind")
+                          seconds=0.5, search="12 pages, 340 postings in 1 shards (0.1 s)")
     text = "\n".join(summary.lines())
     assert "434 pages (5 plan, 429 requirement)" in text
     assert "868 pages/s" in text
