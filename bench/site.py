@@ -1,13 +1,15 @@
 """Static-site speed and size: pages per second (target ≥ 1,000) and what build/site/ weighs.
 
-Run: .venv/bin/python bench/site.py [--repeat N] [--build-dir DIR]. Without --build-dir the corpus is built
+Run: .venv/bin/python bench/site.py [--repeat N] [--build-dir DIR] [--rdf ttl,nt] [--workers N]. Without --build-dir the corpus is built
 into a scratch folder beside the project (gitignored .build-bench-*), because file creation in /tmp can be far
 slower than the disk the site is published from. Prints figures; no pass/fail.
 
 Three rates are given, each over the same HTML pages:
   templates  — rendering the page contexts with the compiled templates (in memory);
   in memory  — everything from the store: page queries, contexts, templates and RDF alternates;
-  to disk    — `render_site` without the search index: the above plus writing every file.
+  to disk    — `render_site` without the search index: the above plus writing every file, in the
+               configured number of worker processes (settings.workers), with the RDF alternates of
+               settings.site_rdf (--rdf; "" for none).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from kg.pages import RDF_FORMATS, SiteModel, serialise
+from kg.pages import SiteModel, serialise
 from kg.pipeline import build
 from kg.render import environment, render_page, templates_dir
 from kg.settings import PROJECT_ROOT, Settings, load_settings
@@ -41,7 +43,7 @@ def _in_memory(settings: Settings) -> tuple[float, float, int]:
         templates += time.perf_counter() - t
         if context["kind"] in DESCRIBED_KINDS:
             triples = model.description(context["iri"])
-            for suffix in RDF_FORMATS:
+            for suffix in model.rdf_suffixes:
                 serialise(triples, suffix)
     return time.perf_counter() - started, templates, len(contexts)
 
@@ -51,7 +53,7 @@ def _sizes(site: Path) -> Counter:
     for path in site.rglob("*"):
         if path.is_file():
             top = path.relative_to(site).parts[0]
-            part = top if top in ("dumps", "pagefind", "sources", "static") else path.suffix or "other"
+            part = top if top in ("dumps", "search-index", "sources", "static", "validation") else path.suffix or "other"
             parts[part] += path.stat().st_size
     return parts
 
@@ -61,15 +63,18 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build-dir", type=Path, default=None, help="an existing build (with store/)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rdf", default=None, help="RDF alternates to write (settings.site_rdf), e.g. ttl")
+    parser.add_argument("--workers", type=int, default=None, help="rendering processes (settings.workers)")
     args = parser.parse_args()
     scratch = None
+    overrides = {"site_rdf": args.rdf, "workers": args.workers}
     if args.build_dir is None:
         scratch = Path(tempfile.mkdtemp(prefix=".build-bench-", dir=PROJECT_ROOT))
-        settings = load_settings(build=scratch / "build")
+        settings = load_settings(build=scratch / "build", **overrides)
         print(f"building the corpus into {settings.build} …")
         build(settings)
     else:
-        settings = load_settings(build=args.build_dir)
+        settings = load_settings(build=args.build_dir, **overrides)
     try:
         _in_memory(settings)  # warm: imports, compiled templates, pinyin tables
         memory = min((_in_memory(settings) for _ in range(args.repeat)), key=lambda r: r[0])

@@ -31,6 +31,9 @@ class Settings:
     max_rows: int = 10000  # rows returned before results are truncated (and say so)
     service_allowlist: tuple[str, ...] = ()  # hosts a SERVICE clause may reach
     workers: int = 2
+    # RDF alternates `kg site` writes beside each entity page (file suffixes); the server answers every
+    # format from the store whatever this says. A national build may keep one (or none) to write fewer files.
+    site_rdf: tuple[str, ...] = ("ttl", "nt", "jsonld", "rdf")
 
     @property
     def store_path(self) -> Path:

@@ -1,26 +1,43 @@
-"""Write the static site (build/site/): every page with its RDF alternates, dumps, VoID, sitemap, search."""
+"""Write the static site (build/site/): every page with its RDF alternates, dumps, VoID, sitemap, search.
+
+A rebuild after a few documents changed starts from the previous build's site, hard-linked file by file,
+and re-renders only the pages the change affects (kg.pages.affected) and those about the whole build
+(home, dataset, sitemap, VoID, search index, dumps, validation copies). The previous build stays live
+while this one is assembled, so a linked file is never written in place: every write unlinks first.
+"""
 
 from __future__ import annotations
 
+import gc
 import gzip
+import json
+import multiprocessing
+import os
 import re
+import resource
 import shutil
-import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape, unescape
 
 import pyoxigraph as ox
 
+from kg import delta as deltas
+from kg.delta import BuildDelta
 from kg.errors import KgError
 from kg.pages import RDF_FORMATS, SiteModel, serialise
-from kg.pages.paths import file_for
+from kg.pages.affected import affected_pages, relabelled, row_digests
+from kg.pages.model import canonical_blanks
+from kg.pages.paths import RDF_SUFFIXES, file_for
+from kg.pages.validation import changed_plan_entries
+from kg.search import build_search_index
 from kg.render import environment, render_page, templates_dir
 from kg.settings import Settings
+from kg.incremental import CACHE_DIR
 from kg.store import open_store
 from kg.vocab import Minter
 
@@ -29,7 +46,10 @@ Progress = Callable[[str], None]
 # Kinds whose pages describe one resource, so they get .ttl/.nt/.jsonld/.rdf files beside the .html.
 DESCRIBED_KINDS = ("plan", "requirement", "agency", "document", "type", "region", "resource", "dataset")
 DUMPS = {"graph.ttl": "graph.ttl", "graph.jsonld": "graph.jsonld", "graph.trig": "graph.trig"}
-PAGEFIND = "pagefind@1.6.0"  # npm package; its binary comes from a platform package of the same registry
+GZIP_LEVEL = 3  # graph.nt.gz: within 20 % of level 6 in size, at half its time
+CHUNK = 1 << 20
+SITEMAP = "sitemap.xml"
+ROWS = "site-rows.json"  # beside site/: each requirement row's digest, which the next build compares
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 STATIC_SKIP = ("yasgui",)  # the SPARQL UI's vendored files: the static site has no endpoint
 REPORT_SITE_LINK = re.compile(r'\b(href|src)="\.\./site/')
@@ -45,57 +65,58 @@ class SiteSummary:
     bytes: int = 0
     seconds: float = 0.0  # rendering pages and alternates (the benchmark's figure)
     search: str = "not built"
+    reused: int = 0  # pages (and their alternates) linked from the previous build's site unchanged
+    rendered_by_kind: dict[str, int] = field(default_factory=dict)
+    incremental: bool = False  # started from the previous build's site
+    cpu_seconds: float = 0.0  # the whole step, rendering workers included (`kg build`)
+
+    @property
+    def rendered(self) -> int:
+        return self.total_pages - self.reused
 
     @property
     def total_pages(self) -> int:
         return sum(self.pages.values())
 
+    def __str__(self) -> str:
+        """The build summary's line."""
+        kinds = ", ".join(f"{n} {kind}" for kind, n in self.pages.items())
+        again = ", ".join(f"{n} {kind}" for kind, n in self.rendered_by_kind.items())
+        how = (f"{self.rendered} re-rendered ({again}), {self.reused} reused from the previous build"
+               if self.incremental else "all rendered")
+        return f"{self.total_pages} pages ({kinds}); {how}; search: {self.search}; {self.cpu_seconds:.1f} CPU s"
+
     def lines(self) -> list[str]:
         kinds = ", ".join(f"{n} {kind}" for kind, n in self.pages.items())
         rate = self.total_pages / self.seconds if self.seconds else 0.0
-        return [f"  site: {self.total_pages} pages ({kinds})",
+        return [f"  site: {self.total_pages} pages ({kinds}); {self.rendered} rendered, {self.reused} reused",
                 f"  {self.rdf_files} RDF alternates; {self.bytes / 1e6:.1f} MB → {self.out}",
                 f"  rendered in {self.seconds:.2f} s ({rate:.0f} pages/s); search: {self.search}"]
 
 
-class FileWriter:
-    """Writes files on a few threads: creating thousands of small files is I/O-bound, rendering is not."""
+@dataclass(frozen=True)
+class SiteUpdate:
+    """What an incremental site starts from: the previous build's site, and what changed since."""
 
-    def __init__(self, threads: int = 4) -> None:
-        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="site-writer")
-        self.folders: set[Path] = set()
-        self.pending: list[Future] = []
-
-    def _folder(self, path: Path) -> None:
-        if path.parent not in self.folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(path.parent)
-
-    def text(self, path: Path, text: str) -> None:
-        self._folder(path)
-        self.pending.append(self.pool.submit(path.write_bytes, text.encode("utf-8")))
-
-    def rdf(self, path: Path, triples: list[ox.Triple]) -> None:
-        """Serialised on the writing thread as well, off the rendering loop."""
-        self._folder(path)
-        self.pending.append(self.pool.submit(_write_rdf, triples, path))
-
-    def close(self) -> None:
-        """Wait for every write; the first failure is raised."""
-        try:
-            for future in self.pending:
-                future.result()
-        finally:
-            self.pool.shutdown(wait=True)
+    previous: Path  # the previous build's site/ (live: never written)
+    plans: frozenset[str]  # slugs of the changed, added and removed plans
+    touched: frozenset[str]  # IRIs whose quads changed (kg.delta)
+    relabelled: frozenset[str]  # IRIs whose label changed
+    validated: frozenset[str]  # plans whose validation summary entry changed
+    rows: dict[str, str] | None  # the previous build's requirement row digests (kg.pages.affected)
 
 
 def render_site(build_dir: Path, settings: Settings, progress: Progress = lambda _: None,
-                search: bool = True) -> SiteSummary:
-    """Render build_dir/site/ from build_dir/store; the new site replaces the old one only when complete."""
+                search: bool = True, update: SiteUpdate | None = None) -> SiteSummary:
+    """Render build_dir/site/ from build_dir/store; the new site replaces the old one only when complete.
+    With ``update``, start from the previous site and re-render only the pages the change affects."""
     store = open_store(build_dir / "store")
     tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=build_dir))
     try:
-        summary = _write(store, build_dir, tmp, settings, progress, search)
+        if update is not None:
+            progress("linking the previous build's site")
+            _link_tree(update.previous, tmp)
+        summary = _write(store, build_dir, tmp, settings, progress, search, update)
         target = build_dir / "site"
         if target.exists():
             shutil.rmtree(target)
@@ -108,67 +129,240 @@ def render_site(build_dir: Path, settings: Settings, progress: Progress = lambda
     return summary
 
 
-def build_step(build_dir: Path, settings: Settings, plans: list, progress: Progress) -> dict[str, object]:
+def build_step(build_dir: Path, settings: Settings, plans: list, progress: Progress,
+               delta: BuildDelta | None = None) -> dict[str, object]:
     """`kg build`'s site step (for kg.pipeline.register_post_build; register it after validation, whose
-    reports the site publishes): render the site into the build folder being assembled."""
-    summary = render_site(build_dir, settings, progress)
-    kinds = ", ".join(f"{n} {kind}" for kind, n in summary.pages.items())
-    return {"site": f"{summary.total_pages} pages ({kinds}); search: {summary.search}"}
+    reports the site publishes): render the site into the build folder being assembled, from the previous
+    build's site when the delta allows it."""
+    started = _cpu_seconds()
+    update = site_update(build_dir, settings, plans, delta)
+    summary = render_site(build_dir, settings, progress, update=update)
+    summary.incremental, summary.cpu_seconds = update is not None, _cpu_seconds() - started
+    return {"site": summary}
+
+
+def site_update(build_dir: Path, settings: Settings, plans: list, delta: BuildDelta | None) -> SiteUpdate | None:
+    """How to start from the previous build's site, or None when the site must be rendered in full: no
+    delta or one that cannot be trusted, the site's own inputs changed, or no previous site."""
+    previous = settings.build / "site"
+    if delta is None or delta.full("site") or not (previous / SITEMAP).is_file():
+        return None
+    return SiteUpdate(previous=previous, plans=delta.plans, touched=delta.touched,
+                      relabelled=frozenset(_relabelled(build_dir, settings, plans, delta)),
+                      validated=frozenset(changed_plan_entries(settings.build / "validation",
+                                                               build_dir / "validation")),
+                      rows=_read_rows(settings.build / ROWS))
+
+
+def _read_rows(path: Path) -> dict[str, str] | None:
+    try:
+        rows = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    return rows if isinstance(rows, dict) else None
+
+
+def _relabelled(build_dir: Path, settings: Settings, plans: list, delta: BuildDelta) -> set[str]:
+    """The IRIs whose label changed in a changed plan's N-Quads (the cache entries kg.delta compares)."""
+    old = deltas.previous_plans(settings.build) or {}
+    new = {plan.slug: plan.parsed.source.sha256 for plan in plans}
+    lines: set[bytes] = set()
+    for slug in delta.plans:
+        before, after = (deltas.plan_entry(cache, shas[slug], slug, settings.base).read_bytes()
+                         if slug in shas else b""
+                         for cache, shas in ((settings.build / CACHE_DIR, old), (build_dir / CACHE_DIR, new)))
+        lines |= deltas.canonical_lines(before) ^ deltas.canonical_lines(after)
+    return relabelled(lines)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its waited-for children (the rendering workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _write(store: ox.Store, build_dir: Path, out: Path, settings: Settings, progress: Progress,
-           search: bool) -> SiteSummary:
+           search: bool, update: SiteUpdate | None = None) -> SiteSummary:
     summary = SiteSummary(out=out)
-    _copy_static(settings.site_templates / "static", out / "static")
-    _write_dumps(build_dir, out / "dumps")
-    model = SiteModel(store, settings, build_dir=build_dir, site_dir=out)
-    _copy_sources(model, out)
-    _copy_validation(build_dir / "validation", out / "validation")
-    progress("rendering pages")
-    started = time.perf_counter()
-    env = environment(templates_dir(settings.site_templates))
-    writer = FileWriter()
+    if update is None:  # else linked: the templates (and so the static files) did not change
+        _copy_static(settings.site_templates / "static", out / "static")
+    packing = _write_dumps(build_dir, out / "dumps")
     try:
-        for kind in model.kinds:
-            contexts = model.contexts(kind)
-            for context in contexts:
-                writer.text(out / file_for(context["path"]), render_page(env, context))
-                if kind in DESCRIBED_KINDS:
-                    triples = model.description(context["iri"])
-                    for suffix in RDF_FORMATS:
-                        writer.rdf(out / file_for(context["path"], suffix), triples)
-                        summary.rdf_files += 1
-            summary.pages[kind] = len(contexts)
+        model = SiteModel(store, settings, build_dir=build_dir, site_dir=out)
+        _copy_sources(model, out)
+        _copy_validation(build_dir / "validation", out / "validation")
+        workers, described = settings.workers, frozenset[str]()
+        if update is None:
+            rows = row_digests(model)
+        else:
+            affected = affected_pages(model, update.plans, update.touched, update.relabelled, update.validated,
+                                      update.rows)
+            model.only, described, rows = affected.pages, affected.described, affected.rows
+            _remove_gone_pages(model, out)
+            workers = 1 if len(model.only) < 2000 else workers  # forking costs more than a few pages
+        progress("rendering pages" + (f" ({len(model.only)} of {len(model.page_iris())} re-rendered)"
+                                      if model.only is not None else ""))
+        started = time.perf_counter()
+        rendered, summary.rdf_files = _render_pages(model, build_dir / "store", out, workers)
+        summary.rdf_files += _write_descriptions(model, described, out)
+        summary.seconds = time.perf_counter() - started
+        summary.pages = {kind: len(model.paths_of(kind)) for kind in model.kinds}
+        summary.reused = summary.total_pages - sum(rendered.values())
+        summary.rendered_by_kind = {kind: n for kind, n in rendered.items() if n}
+        model.only = None
+        _write_text(build_dir / ROWS, json.dumps(rows, separators=(",", ":"), sort_keys=True))
     finally:
-        writer.close()
-    summary.seconds = time.perf_counter() - started
+        packing.join()
+    if packing.error is not None:
+        raise packing.error
     dataset = str(Minter(settings.base).dataset())
     _write_rdf(model.description(dataset), out / "void.ttl")
     _write_ontology(settings.ontology, out)
     _write_sitemap(model, out)
     robots = f"User-agent: *\nAllow: /\nSitemap: {model.paths.base}sitemap.xml\n"
-    (out / "robots.txt").write_text(robots, "utf-8")
+    _write_text(out / "robots.txt", robots)
     if search:
-        progress("indexing for search (pagefind)")
-        summary.search = build_search_index(out)
+        progress("indexing for search")
+        summary.search = build_search_index(out, model)
     return summary
 
 
-def _write_text(path: Path, text: str) -> None:
+# The model the rendering workers inherit when they are forked (never pickled): set just before the fork.
+_SHARED: dict[str, object] = {}
+
+
+def _render_pages(model: SiteModel, store_path: Path, out: Path, workers: int) -> tuple[dict[str, int], int]:
+    """Every page and its RDF alternates, in `workers` forked processes, each rendering its shard (a plan's
+    pages stay together). Returns the pages by kind and the number of RDF files."""
+    _prepare(model)
+    workers = max(1, workers)
+    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return _render_shard(model, store_path, out, (0, 1), reopen=False)
+    _SHARED.update(model=model, store_path=store_path, out=out)
+    gc.collect()
+    gc.freeze()  # the inherited model stays shared: the collector would touch (and so copy) its pages
     try:
-        path.write_text(text, "utf-8")
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_render_in_worker, [(i, workers) for i in range(workers)])
+    finally:
+        gc.unfreeze()
+        _SHARED.clear()
+    pages: dict[str, int] = {kind: 0 for kind in model.kinds}
+    for counts, _ in results:
+        for kind, n in counts.items():
+            pages[kind] += n
+    return pages, sum(rdf for _, rdf in results)
+
+
+def _prepare(model: SiteModel) -> None:
+    """Run every page query and make the lookups the builders share, once, before the workers fork."""
+    from kg.pages.requirements import requirement_index
+
+    for query in sorted(model.facts.queries_dir.glob("*.rq")):
+        model.facts.rows(query.stem)
+    requirement_index(model)
+    _ = model.labels, model.sources
+    for kind in model.kinds:  # the first page of each kind makes the lookups its builder memoises
+        next(model.iter_contexts(kind), None)
+
+
+def _render_in_worker(shard: tuple[int, int]) -> tuple[dict[str, int], int]:
+    return _render_shard(_SHARED["model"], _SHARED["store_path"], _SHARED["out"], shard)  # type: ignore[arg-type]
+
+
+def _render_shard(model: SiteModel, store_path: Path, out: Path, shard: tuple[int, int],
+                  reopen: bool = True) -> tuple[dict[str, int], int]:
+    """The pages of one shard, each written with its alternates as soon as it is rendered (none is kept)."""
+    if reopen:  # a forked process opens the store anew rather than share the parent's handle
+        model.store = model.facts.store = open_store(store_path)
+    model.shard, model.keep_described = shard, False
+    env = environment(templates_dir(model.settings.site_templates))
+    pages: dict[str, int] = {}
+    rdf_files = 0
+    for kind in model.kinds:
+        model.fragments.clear()  # rows are shared within a kind's pages; dropping them bounds memory
+        count = 0
+        for context in model.iter_contexts(kind):
+            if context.get("pager", {}).get("n") == 1:  # the listing may have had more pages before
+                _remove_listing_pages(out, context["path"])
+            _write_bytes(out / file_for(context["path"]), render_page(env, context).encode("utf-8"))
+            if context.get("subpage"):
+                continue  # a further page of a listing: no resource, no alternates of its own
+            count += 1
+            if kind in DESCRIBED_KINDS and model.rdf_suffixes:
+                triples = model.description(context["iri"])
+                for suffix in model.rdf_suffixes:
+                    _write_rdf(triples, out / file_for(context["path"], suffix))
+                    rdf_files += 1
+        pages[kind] = count
+    return pages, rdf_files
+
+
+def _write_descriptions(model: SiteModel, iris: frozenset[str], out: Path) -> int:
+    """The RDF alternates alone of these IRIs' pages (an incremental site's pages whose HTML is unchanged)."""
+    paths, written = model.page_iris(), 0
+    for iri in sorted(iris):
+        if model.kind_of(paths[iri]) in DESCRIBED_KINDS:
+            triples = model.description(iri)
+            for suffix in model.rdf_suffixes:
+                _write_rdf(triples, out / file_for(paths[iri], suffix))
+                written += 1
+    return written
+
+
+def _write_text(path: Path, text: str) -> None:
+    _write_bytes(path, text.encode("utf-8"))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Write a new file: one of the same name is unlinked first, as it may be a hard link to the previous
+    build's (live) file, which writing in place would change."""
+    try:
+        path.unlink(missing_ok=True)
+        path.write_bytes(data)
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
+        path.write_bytes(data)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Every file of ``source`` hard-linked (or copied, across disks) at the same place under ``target``."""
+    for folder, _, files in os.walk(source):
+        here = target / Path(folder).relative_to(source)
+        here.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            _link_or_copy(Path(folder) / name, here / name)
+
+
+def _remove_gone_pages(model: SiteModel, out: Path) -> None:
+    """Delete the pages (and alternates, and further listing pages) the previous site had and this build
+    has not: those of removed plans, requirements, agencies … The previous sitemap lists its pages."""
+    now = {model.paths.base + path + ".html" for path in model.page_iris().values()}
+    text = (out / SITEMAP).read_text("utf-8")
+    emptied: set[Path] = set()
+    for url in re.findall(r"<loc>([^<]*)</loc>", text):
+        url = unescape(url)
+        if url not in now and url.startswith(model.paths.base) and url.endswith(".html"):
+            path = url[len(model.paths.base):-len(".html")]
+            for suffix in (".html", *RDF_SUFFIXES):
+                (out / file_for(path, suffix)).unlink(missing_ok=True)
+            _remove_listing_pages(out, path)
+            emptied |= {out / file_for(path, ""), (out / file_for(path, "")).parent}
+    for folder in sorted(emptied, key=lambda f: -len(f.parts)):  # a removed plan's folders, deepest first
+        while folder != out and folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+
+
+def _remove_listing_pages(out: Path, path: str) -> None:
+    """The further pages of a listing (``{path}/page-2.html`` …)."""
+    folder = out / file_for(path, "")
+    for page in folder.glob("page-*.html"):
+        page.unlink()
 
 
 def _write_rdf(triples: list[ox.Triple], path: Path) -> None:
-    data = serialise(triples, path.suffix)
-    try:
-        path.write_bytes(data)
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+    _write_bytes(path, serialise(triples, path.suffix))
 
 
 def _copy_static(source: Path, target: Path) -> None:
@@ -177,29 +371,63 @@ def _copy_static(source: Path, target: Path) -> None:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns(*STATIC_SKIP))
 
 
-def _write_dumps(build_dir: Path, target: Path) -> None:
-    """The build's dumps, published: N-Triples gzipped, Turtle, JSON-LD and TriG as written by the build."""
+class _Packing(threading.Thread):
+    """Gzips the N-Triples dump beside the rendering (zlib lets go of the interpreter while it works)."""
+
+    def __init__(self, source: Path, target: Path) -> None:
+        super().__init__(name="site-dump-gzip", daemon=True)
+        self.source, self.target = source, target
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            with self.source.open("rb") as raw, gzip.open(self.target, "wb", compresslevel=GZIP_LEVEL) as packed:
+                shutil.copyfileobj(raw, packed, CHUNK)
+        except BaseException as error:  # handed to the caller by _write
+            self.error = error
+
+
+def _write_dumps(build_dir: Path, target: Path) -> _Packing:
+    """The build's dumps, published: N-Triples gzipped (on a thread: join the one returned), Turtle,
+    JSON-LD and TriG as written by the build (hard-linked when the site is on the same disk)."""
+    shutil.rmtree(target, ignore_errors=True)  # a previous build's (linked) dumps: unlinked, not rewritten
     target.mkdir(parents=True, exist_ok=True)
     nt = build_dir / "graph.nt"
     if not nt.is_file():
         raise KgError(f"{nt}: no N-Triples dump in the build; run `kg build` first")
-    with nt.open("rb") as raw, gzip.open(target / "graph.nt.gz", "wb", compresslevel=6) as packed:
-        shutil.copyfileobj(raw, packed)
     for name, published in DUMPS.items():
         if (build_dir / name).is_file():
-            shutil.copyfile(build_dir / name, target / published)
+            _link_or_copy(build_dir / name, target / published)
+    packing = _Packing(nt, target / "graph.nt.gz")
+    packing.start()
+    return packing
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """The build's files never change once built, so the site may share them."""
+    try:
+        target.unlink(missing_ok=True)
+        os.link(source.resolve(), target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _copy_sources(model: SiteModel, out: Path) -> None:
-    """Each source text as UTF-8 (with a byte-order mark, so browsers pick the encoding without a header)."""
+    """Each source text as UTF-8 (with a byte-order mark, so browsers pick the encoding without a header).
+    A text is named by its hash, so one already there (linked from the previous site) is the same."""
+    wanted = {source.site_file for source in model.sources.values() if source.path is not None}
+    for old in (out / "sources").glob("*.txt"):
+        if f"sources/{old.name}" not in wanted:
+            old.unlink()
     for source in model.sources.values():
-        if source.path is not None:
+        if source.path is not None and not (out / source.site_file).is_file():
             _write_text(out / source.site_file, "\ufeff" + "\n".join(source.lines))
 
 
 def _copy_validation(source: Path, target: Path) -> None:
     """The validation reports, published at validation/. The HTML report links pages relative to
     build/validation/ (``../site/id/…``); inside the site the same pages are at ``../id/…``."""
+    shutil.rmtree(target, ignore_errors=True)  # the previous build's copies (linked): unlinked
     if not source.is_dir():
         return
     shutil.copytree(source, target)
@@ -213,6 +441,7 @@ def _write_ontology(folder: Path, out: Path) -> None:
     triples: list[ox.Triple] = []
     for path in sorted(folder.glob("*.ttl")):
         triples.extend(q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    triples = canonical_blanks(triples)
     for suffix in RDF_FORMATS:
         _write_rdf(triples, out / f"ontology{suffix}")
 
@@ -221,24 +450,6 @@ def _write_sitemap(model: SiteModel, out: Path) -> None:
     """sitemap.xml: absolute URLs under the configured base (the sitemap protocol wants them absolute)."""
     urls = [model.paths.base + path + ".html" for kind in model.kinds for path in model.paths_of(kind)]
     body = "\n".join(f"  <url><loc>{escape(u)}</loc></url>" for u in urls)
-    (out / "sitemap.xml").write_text('<?xml version="1.0" encoding="UTF-8"?>\n'
-                                     f'<urlset xmlns="{SITEMAP_NS}">\n'
-                                     f"{body}\n</urlset>\n", "utf-8")
-
-
-def build_search_index(site: Path) -> str:
-    """Index the pages marked data-pagefind-body with pagefind (from npm, run by npx); it segments Chinese.
-
-    A site without its search index is still a site: when Node.js is missing or pagefind fails, the
-    returned status says so (`kg site` and `kg build` print it) and search.html tells its reader."""
-    npx = shutil.which("npx")
-    if npx is None:
-        return "NOT BUILT: npx not found (install Node.js and npm, then run `kg site`)"
-    command = [npx, "--yes", "--prefer-offline", PAGEFIND, "--site", str(site), "--quiet"]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        return f"NOT BUILT: pagefind did not run ({error})"
-    if done.returncode != 0:
-        return f"NOT BUILT: pagefind failed ({done.returncode}): {(done.stderr or done.stdout).strip()[-300:]}"
-    return f"pagefind ({PAGEFIND})"
+    _write_text(out / SITEMAP, '<?xml version="1.0" encoding="UTF-8"?>\n'
+                               f'<urlset xmlns="{SITEMAP_NS}">\n'
+                               f"{body}\n</urlset>\n")

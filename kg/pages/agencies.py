@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 from kg import vocab as V
@@ -17,13 +18,14 @@ def members(model: SiteModel) -> list[str]:
     return values(model.facts.rows("agencies"), "agency")
 
 
-def build(model: SiteModel) -> list[Context]:
-    """The page of every agency, collective and issuing organ."""
+def build(model: SiteModel) -> Iterator[Context]:
+    """The page of every agency, collective and issuing organ (of the model's shard)."""
     index = requirement_index(model)
-    by_agency = group_by(model.facts.rows("assignments"), "agency")
+    by_agency = model.memo("assignments-by-agency", lambda: group_by(model.facts.rows("assignments"), "agency"))
     issued = group_by(model.facts.rows("issued"), "agency")
-    pages = []
     for iri, rows in group_by(model.facts.rows("agencies"), "agency").items():
+        if not model.mine(iri):
+            continue
         label = first(rows, "label") or model.label(iri)
         assigned = by_agency.get(iri, [])
         printed = Counter(r["printed"] for r in assigned if r.get("printed"))
@@ -36,8 +38,7 @@ def build(model: SiteModel) -> list[Context]:
             "issued": [model.ref(t) for t in values(issued.get(iri, []), "thing")],
             "count": len(values(assigned, "req")),
         }
-        pages.append(model.page("agency", iri, label, jsonld=_jsonld(iri, fields), **fields))
-    return pages
+        yield model.page("agency", iri, label, jsonld=_jsonld(iri, fields), **fields)
 
 
 def _roles(model: SiteModel, assigned: list[dict], index: dict[str, dict]) -> list[dict[str, Any]]:

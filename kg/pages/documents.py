@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from kg import vocab as V
@@ -16,13 +17,14 @@ def members(model: SiteModel) -> list[str]:
     return values(model.facts.rows("documents"), "doc")
 
 
-def build(model: SiteModel) -> list[Context]:
-    """The page of every official document a plan implements or cites."""
+def build(model: SiteModel) -> Iterator[Context]:
+    """The page of every official document a plan implements or cites (of the model's shard)."""
     index = requirement_index(model)
     plans = set(values(model.facts.rows("plans"), "plan"))
     cited = group_by(model.facts.rows("citations"), "doc")
-    pages = []
     for iri, rows in group_by(model.facts.rows("documents"), "doc").items():
+        if not model.mine(iri):
+            continue
         label = first(rows, "number") or first(rows, "title") or first(rows, "label") or model.label(iri)
         fields = {
             "document": {"label": label, "number": first(rows, "number"), "titles": values(rows, "title"),
@@ -34,8 +36,7 @@ def build(model: SiteModel) -> list[Context]:
         }
         title = label if not fields["document"]["titles"] or label != fields["document"]["number"] \
             else f"{label} {fields['document']['titles'][0]}"
-        pages.append(model.page("document", iri, title, jsonld=_jsonld(iri, fields), **fields))
-    return pages
+        yield model.page("document", iri, title, jsonld=_jsonld(iri, fields), **fields)
 
 
 def _citers(model: SiteModel, rows: list[dict], plans: set[str],

@@ -50,6 +50,7 @@ class Facts:
         self.queries_dir = queries_dir
         self._texts: dict[str, str] = {}
         self._cache: dict[tuple, list[Row]] = {}
+        self._iris: dict[str, str] = {}  # one str per IRI across all rows: they repeat by the million
 
     def text(self, name: str) -> str:
         if name not in self._texts:
@@ -76,12 +77,17 @@ class Facts:
             result = self.solutions(name, **bindings)
             names = [v.value for v in result.variables]
             rows = []
+            iris = self._iris
             for solution in result:
                 row = {}
                 for n in names:
                     term = solution[n]
                     if term is not None:
-                        row[n] = term.value if type(term) is ox.NamedNode else plain(term)
+                        if type(term) is ox.NamedNode:
+                            value = term.value
+                            row[n] = iris.setdefault(value, value)
+                        else:
+                            row[n] = plain(term)
                 rows.append(row)
             self._cache[key] = rows
         return self._cache[key]

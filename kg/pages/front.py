@@ -27,6 +27,8 @@ def home_members(model: SiteModel) -> list[str]:
 
 def build_home(model: SiteModel) -> list[Context]:
     """Plans, counts by kind, search box and the ways into the data."""
+    if not model.mine(model.paths.base):
+        return []
     index = requirement_index(model)
     counts: dict[str, int] = {}
     for req in index.values():
@@ -61,6 +63,8 @@ def build_dataset(model: SiteModel) -> list[Context]:
     """Licence, sources, VoID statistics and partitions, dumps, ontology and validation summary."""
     pages = []
     for iri in dataset_members(model):
+        if not model.mine(iri):
+            continue
         rows = [r for r in model.facts.rows("dataset") if r["dataset"] == iri]
         by_p = group_by(rows, "p")
         text = {(r["p"], r.get("lang", "")): r["o"] for r in rows}
@@ -113,6 +117,8 @@ def ontology_members(model: SiteModel) -> list[str]:
 
 def build_ontology(model: SiteModel) -> list[Context]:
     """Every term of zw: in zh and en, the ontology headers, and the requirement-type scheme as a tree."""
+    if not model.mine(ONTOLOGY_IRI):
+        return []
     axioms = group_by(model.facts.rows("ontology-axioms"), "term")
     terms = group_by(model.facts.rows("ontology-terms"), "term")
     sections = []
@@ -176,6 +182,8 @@ def search_members(model: SiteModel) -> list[str]:
 
 
 def build_search(model: SiteModel) -> list[Context]:
+    if not model.mine(model.paths.base + "search"):
+        return []
     page = model.page("search", model.paths.base + "search", "搜索", title_en="Search", jsonld=None)
     page["alternates"] = []
     return [page]

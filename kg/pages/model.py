@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from kg import vocab as V
 from kg.pages.facts import Facts, group_by
 from kg.pages.paths import Paths, root_for
 from kg.pages.sources import SourceText, load_source
+from kg.errors import ConfigError
 from kg.settings import Settings
 
 # What a resource's description takes in besides its own triples.
@@ -51,6 +54,15 @@ class SiteModel:
         self._refs: dict[tuple[str, str | None], dict[str, Any]] = {}
         self._described: dict[str, list[ox.Triple]] = {}
         self.fragments: dict[tuple, str] = {}  # rendered table rows, shared by the pages of this model
+        # The static site renders in worker processes, each the pages of its share (`shard`), and keeps
+        # no description once its files are written (`keep_described`).
+        self.shard: tuple[int, int] = (0, 1)
+        self.keep_described = True
+        # An incremental site re-renders only the pages of these IRIs (kg.pages.affected); None: every page.
+        self.only: frozenset[str] | None = None
+        self._plan_prefix = self.paths.base + "id/plan/"
+        self.rdf_suffixes = static_rdf_suffixes(settings)
+        self._alternates = [a for a in ALTERNATES if a[0] in self.rdf_suffixes]
         for kind, spec in self.kinds.items():
             for iri in spec.members(self):
                 path = self.paths.path(iri)
@@ -112,28 +124,47 @@ class SiteModel:
                 "title_en": fields.pop("title_en", None), "base": self.paths.base,
                 "page_url": self.paths.base + path + ".html",
                 "alternates": [{"href": path.rsplit("/", 1)[-1] + suffix, "media": media, "label": label}
-                               for suffix, media, label in ALTERNATES],
-                "searchable": kind in ("plan", "requirement", "agency", "document"),
+                               for suffix, media, label in self._alternates],
                 "fragments": self.fragments, **fields}
 
     # --- pages -----------------------------------------------------------------------------------
+    def mine(self, iri: str) -> bool:
+        """Whether this model's shard renders the page of `iri`: a plan's resources go together (they
+        share the plan's graph), everything else is spread by IRI."""
+        if self.only is not None and iri not in self.only:
+            return False
+        index, count = self.shard
+        if count == 1:
+            return True
+        key = iri[len(self._plan_prefix):].split("/", 1)[0] if iri.startswith(self._plan_prefix) else iri
+        return zlib.crc32(key.encode("utf-8")) % count == index
+
     def contexts(self, kind: str) -> list[Context]:
         """Every page of one kind (built once)."""
         if kind not in self._contexts:
-            self._contexts[kind] = self.kinds[kind].build(self)
+            self._contexts[kind] = list(self.kinds[kind].build(self))
         return self._contexts[kind]
 
+    def iter_contexts(self, kind: str) -> Iterator[Context]:
+        """The pages of one kind in this model's shard, one at a time and not kept (the static site)."""
+        return iter(self.kinds[kind].build(self))
+
     def context_for(self, path: str) -> Context | None:
-        """The context of the page at a site path (``id/plan/x``), or None."""
-        found = self._by_path.get(path)
+        """The context of the page at a site path (``id/plan/x``, or ``type/x/page-2`` of a long listing),
+        or None."""
+        owner, _, number = path.rpartition("/page-")
+        found = self._by_path.get(path) or (self._by_path.get(owner) if number.isdigit() else None)
         if found is None:
             return None
-        kind, iri = found
-        return next((c for c in self.contexts(kind) if c["iri"] == iri), None)
+        return next((c for c in self.contexts(found[0]) if c["path"] == path), None)
 
     def kind_of(self, path: str) -> str | None:
         found = self._by_path.get(path)
         return found[0] if found else None
+
+    def page_iris(self) -> dict[str, str]:
+        """Every IRI that has a page, with its page path."""
+        return {iri: path for path, (_, iri) in self._by_path.items()}
 
     def paths_of(self, kind: str) -> list[str]:
         return [path for path, (k, _) in self._by_path.items() if k == kind]
@@ -147,9 +178,14 @@ class SiteModel:
         """The triples published about one resource: its own; those of the nodes it owns (assignments,
         deadlines and their time:Instant, targets, VoID partitions, DCAT distributions); and those that
         point at it from named resources (who cites a document, which requirements have a type …)."""
-        if iri not in self._described:
-            self._described[iri] = self._describe(iri)
-        return self._described[iri]
+        found = self._described.get(iri)
+        if found is None:
+            found = self._describe(iri)
+            if self.keep_described:
+                self._described[iri] = found
+            else:  # the static site asks twice at most in a row (a generic page, then its files)
+                self._described = {iri: found}
+        return found
 
     def _describe(self, iri: str) -> list[ox.Triple]:
         node = ox.NamedNode(iri)
@@ -163,8 +199,55 @@ class SiteModel:
                     for inner in owned:
                         if inner.predicate == HAS_END:
                             found |= self._triples(inner.object)
-        # grouped by subject and predicate: the serialisers abbreviate runs (Turtle ; and , JSON-LD objects)
-        return sorted(found, key=lambda t: (t.subject.value, t.predicate.value, str(t.object)))
+        return canonical_blanks(found)
+
+
+def canonical_blanks(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """The triples with each blank node labelled by a hash of its surroundings, sorted: the store labels
+    blank nodes anew on every load, and a description should be the same file whatever build wrote it.
+    Labels are refined from the neighbours' labels until they tell no more nodes apart (an RDF list's
+    nodes differ only further along); nodes still alike are interchangeable, and get a counter."""
+    triples = list(triples)
+    blanks = {term for t in triples for term in (t.subject, t.object) if isinstance(term, ox.BlankNode)}
+    if not blanks:
+        return sorted(triples, key=_triple_key)
+    label = {b: "" for b in blanks}
+    distinct = 1
+    while True:
+        signature: dict[ox.BlankNode, list[str]] = {b: [label[b]] for b in blanks}
+        for t in triples:
+            s, o = (label.get(t.subject, str(t.subject)), label.get(t.object, str(t.object)))
+            if t.subject in signature:
+                signature[t.subject].append(f"> {t.predicate} {o}")
+            if t.object in signature:
+                signature[t.object].append(f"< {s} {t.predicate}")
+        label = {b: hashlib.sha256("\n".join(sorted(sig)).encode()).hexdigest()[:24] for b, sig in signature.items()}
+        if len(set(label.values())) == distinct:
+            break
+        distinct = len(set(label.values()))
+    seen: dict[str, int] = {}
+    named: dict[ox.BlankNode, ox.BlankNode] = {}
+    for b in sorted(blanks, key=lambda b: label[b]):
+        n = seen[label[b]] = seen.get(label[b], -1) + 1
+        named[b] = ox.BlankNode(f"b{label[b]}" + (f"x{n}" if n else ""))
+    out = [ox.Triple(named.get(t.subject, t.subject), t.predicate, named.get(t.object, t.object))
+           for t in triples]
+    # grouped by subject and predicate: the serialisers abbreviate runs (Turtle ; and , JSON-LD objects)
+    return sorted(out, key=_triple_key)
+
+
+def _triple_key(t: ox.Triple) -> tuple[str, str, str]:
+    return t.subject.value, t.predicate.value, str(t.object)
+
+
+def static_rdf_suffixes(settings: Settings) -> tuple[str, ...]:
+    """The RDF alternates the static site writes (settings.site_rdf), as file suffixes in RDF_FORMATS order."""
+    wanted = {"." + name.strip().lstrip(".").lower() for name in settings.site_rdf}
+    unknown = wanted - set(RDF_FORMATS)
+    if unknown:
+        raise ConfigError(f"setting site_rdf: unknown format(s) {', '.join(sorted(unknown))}; "
+                          f"choose from {', '.join(s[1:] for s in RDF_FORMATS)}")
+    return tuple(suffix for suffix in RDF_FORMATS if suffix in wanted)
 
 
 def serialise(triples: list[ox.Triple], suffix: str) -> bytes:

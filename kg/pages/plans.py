@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from kg import vocab as V
@@ -17,15 +18,16 @@ def members(model: SiteModel) -> list[str]:
     return values(model.facts.rows("plans"), "plan")
 
 
-def build(model: SiteModel) -> list[Context]:
-    """The page of every plan."""
+def build(model: SiteModel) -> Iterator[Context]:
+    """The page of every plan (of the model's shard)."""
     plans = group_by(model.facts.rows("plans"), "plan")
     gaps = group_by(model.facts.rows("plan-gaps"), "plan")
-    cites = group_by(model.facts.rows("citations"), "citer")
+    cites = model.memo("citations-by-citer", lambda: group_by(model.facts.rows("citations"), "citer"))
     groups = group_by(model.facts.rows("groups"), "plan")
     reqs = _requirements_by_plan(model)
-    pages = []
     for iri, rows in plans.items():
+        if not model.mine(iri):
+            continue
         row = rows[0]
         links = cites.get(iri, [])
         plan_reqs = reqs.get(iri, [])
@@ -46,9 +48,8 @@ def build(model: SiteModel) -> list[Context]:
             "count": len(plan_reqs),
             "validation": plan_validation(model, iri),
         }
-        pages.append(model.page("plan", iri, row["title"], title_en=row.get("kindEn"),
-                                jsonld=_jsonld(model, iri, fields), **fields))
-    return pages
+        yield model.page("plan", iri, row["title"], title_en=row.get("kindEn"),
+                         jsonld=_jsonld(model, iri, fields), **fields)
 
 
 def _requirements_by_plan(model: SiteModel) -> dict[str, list[dict[str, Any]]]:
@@ -94,7 +95,7 @@ def _tree(model: SiteModel, rows: list[dict], reqs: list[dict[str, Any]],
 
 def _sections(model: SiteModel, reqs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Consecutive requirements under one group, in document order, for the requirement table."""
-    groups = {r["group"]: r for r in model.facts.rows("groups")}
+    groups = model.memo("groups-by-iri", lambda: {r["group"]: r for r in model.facts.rows("groups")})
     sections: list[dict[str, Any]] = []
     for req in reqs:
         if not sections or sections[-1]["group"] != req["group"]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from kg import vocab as V
@@ -76,20 +77,22 @@ def members(model: SiteModel) -> list[str]:
     return [row["req"] for row in model.facts.rows("requirements")]
 
 
-def build(model: SiteModel) -> list[Context]:
-    """The page of every requirement."""
+def build(model: SiteModel) -> Iterator[Context]:
+    """The page of every requirement (of the model's shard)."""
     index = requirement_index(model)
-    groups = {row["group"]: row for row in model.facts.rows("groups")}
-    cites = group_by(model.facts.rows("citations"), "citer")
-    extras = group_by(model.facts.rows("requirement-extras"), "req")
-    counterparts = group_by(model.facts.rows("counterparts"), "req")
-    by_plan = _by_plan(index)
-    position = {iri: i for siblings in by_plan.values() for i, iri in enumerate(siblings)}
-    pages = []
+    groups = model.memo("groups-by-iri", lambda: {r["group"]: r for r in model.facts.rows("groups")})
+    cites = model.memo("citations-by-citer", lambda: group_by(model.facts.rows("citations"), "citer"))
+    extras = model.memo("extras-by-req", lambda: group_by(model.facts.rows("requirement-extras"), "req"))
+    counterparts = model.memo("counterparts-by-req", lambda: group_by(model.facts.rows("counterparts"), "req"))
+    by_plan = model.memo("requirements-by-plan", lambda: _by_plan(index))
+    position = model.memo("position-in-plan", lambda: {
+        iri: i for siblings in by_plan.values() for i, iri in enumerate(siblings)})
     for iri, req in index.items():
+        if not model.mine(iri):
+            continue
         siblings, i = by_plan[req["plan"]["iri"]], position[iri]
         source = model.sources.get(req["source"] or "")
-        pages.append(model.page(
+        yield model.page(
             "requirement", iri, req["label"], req=req,
             group_path=_group_path(model, groups, req["group"]),
             citations=[model.ref(doc) for doc in values(cites.get(iri, []), "doc")],
@@ -101,8 +104,7 @@ def build(model: SiteModel) -> list[Context]:
             quote=source.quote(req["first"], req["last"]) if source else [],
             previous=model.ref(siblings[i - 1]) if i > 0 else None,
             next=model.ref(siblings[i + 1]) if i + 1 < len(siblings) else None,
-            jsonld=_jsonld(model, req)))
-    return pages
+            jsonld=_jsonld(model, req))
 
 
 def _counterparts(model: SiteModel, rows: list[dict], index: dict[str, dict]) -> list[dict[str, Any]]:

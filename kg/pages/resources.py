@@ -3,6 +3,7 @@ documents and lifting runs. They show the resource's RDF description as a proper
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pyoxigraph as ox
@@ -20,14 +21,27 @@ def members(model: SiteModel) -> list[str]:
     return values(model.facts.rows("resources"), "thing")
 
 
-def build(model: SiteModel) -> list[Context]:
-    """One generic page per resource."""
+def build(model: SiteModel) -> Iterator[Context]:
+    """One generic page per resource (of the model's shard), in IRI order: a plan's task groups and notice
+    follow one another, so its graph is read once."""
     index = requirement_index(model)
     classes = group_by(model.facts.rows("resources"), "thing")
-    pages = []
-    for iri, rows in classes.items():
-        pages.append(resource_page(model, iri, values(rows, "class"), index))
-    return pages
+    for iri in sorted(classes):
+        if model.mine(iri):
+            yield resource_page(model, iri, values(classes[iri], "class"), index)
+
+
+def _rows_by_group(model: SiteModel, index: dict[str, dict]) -> dict[str, list[dict[str, Any]]]:
+    """Requirements under each task group, in document order."""
+    def make() -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {}
+        for req in index.values():
+            if req["group"]:
+                out.setdefault(req["group"], []).append(req)
+        for rows in out.values():
+            rows.sort(key=lambda r: r["order"] or 0)
+        return out
+    return model.memo("requirements-by-group", make)
 
 
 def resource_page(model: SiteModel, iri: str, classes: list[str], index: dict[str, dict]) -> Context:
@@ -42,7 +56,7 @@ def resource_page(model: SiteModel, iri: str, classes: list[str], index: dict[st
             incoming.setdefault(p, []).append(term_value(model, s))
     label = model.label(iri)
     source = model.source_ref(iri)
-    rows = sorted((r for r in index.values() if r["group"] == iri), key=lambda r: r["order"] or 0)
+    rows = _rows_by_group(model, index).get(iri, [])
     return model.page(
         "resource", iri, label, classes=[model.ref(c) for c in classes],
         properties=[{"ref": model.ref(p), "objects": v} for p, v in outgoing.items()],

@@ -96,3 +96,11 @@ def test_ontology_and_dataset_description(pages_client):
     assert (V.Requirement, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")) in graph
     void = Graph().parse(data=pages_client.get("/", headers={"Accept": "text/turtle"}).text, format="turtle")
     assert list(void.subjects(RDF.type, V.VOID.Dataset))
+
+
+def test_further_pages_of_a_long_listing_are_served(pages_client):
+    """云南省 lists 261 requirements: 200 on its page, the rest on page-2, which the server renders too."""
+    response = pages_client.get("/id/region/yunnan/page-2.html")
+    assert response.status_code == 200
+    assert "201–261 / 261" in response.text
+    assert pages_client.get("/id/region/yunnan/page-3.html").status_code == 404

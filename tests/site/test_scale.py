@@ -1,0 +1,103 @@
+"""What lets the site scale: worker shards that cover every page once, keeping a plan's pages together;
+fewer static RDF alternates when the build asks for it; page queries that stay linear."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from kg.errors import ConfigError
+from kg.pages import SiteModel
+from kg.pages.model import static_rdf_suffixes
+
+PANLONG = "id/plan/kunming-panlong-2018"
+
+
+def _shard_pages(built, store, shard: tuple[int, int]) -> dict[str, list[str]]:
+    model = SiteModel(store, built.settings)
+    model.shard = shard
+    return {kind: [c["iri"] for c in model.iter_contexts(kind)] for kind in model.kinds}
+
+
+def test_two_shards_render_every_page_once(built, store, site_model):
+    whole = {kind: sorted(c["iri"] for c in site_model.contexts(kind)) for kind in site_model.kinds}
+    first, second = _shard_pages(built, store, (0, 2)), _shard_pages(built, store, (1, 2))
+    for kind, iris in whole.items():
+        assert not set(first[kind]) & set(second[kind]), kind
+        assert sorted(first[kind] + second[kind]) == iris, kind
+    # each shard gets real work: the five plans do not all land on one side
+    assert first["plan"] and second["plan"]
+
+
+def test_a_plans_requirements_and_task_groups_stay_in_its_shard(built, store):
+    base = built.settings.base
+    for shard in ((0, 2), (1, 2)):
+        pages = _shard_pages(built, store, shard)
+        plans = {iri[len(base):] for iri in pages["plan"]}
+        for kind in ("requirement", "resource"):
+            for iri in pages[kind]:
+                path = iri[len(base):]
+                if path.startswith("id/plan/"):
+                    assert "/".join(path.split("/")[:3]) in plans, (shard, iri)
+
+
+def test_panlong_requirement_5_is_rendered_by_exactly_one_shard(built, store):
+    req = built.settings.base + PANLONG + "/requirement/5"
+    owners = [s for s in ((0, 2), (1, 2)) if req in _shard_pages(built, store, s)["requirement"]]
+    assert len(owners) == 1
+
+
+def test_region_page_counts_the_requirements_of_the_plans_in_it(site_model, built):
+    # 盘龙区 has one plan, 盘龙 2018, with 92 numbered requirements (its page test reads the same 92 rows)
+    region = next(c for c in site_model.contexts("region")
+                  if c["iri"] == built.settings.base + "id/region/kunming-panlong")
+    assert [p["label"] for p in region["plans_in"]] == ["盘龙区2018年政务公开工作要点分工方案"]
+    assert region["count"] == 92
+
+
+def test_static_rdf_formats_follow_the_setting(built):
+    assert static_rdf_suffixes(built.settings) == (".ttl", ".nt", ".jsonld", ".rdf")
+    assert static_rdf_suffixes(replace(built.settings, site_rdf=("TTL",))) == (".ttl",)
+    assert static_rdf_suffixes(replace(built.settings, site_rdf=())) == ()
+    with pytest.raises(ConfigError, match="n3"):
+        static_rdf_suffixes(replace(built.settings, site_rdf=("ttl", "n3")))
+
+
+def test_a_site_with_only_turtle_links_only_turtle(hostile_build, tmp_path):
+    """The hostile one-plan build re-rendered with site_rdf = ttl: the .ttl files are written and linked,
+    the other formats neither (a static host would answer 404 for them)."""
+    from kg.site import DESCRIBED_KINDS, render_site
+
+    settings, iris = hostile_build
+    summary = render_site(settings.build, replace(settings, site_rdf=("ttl",)), search=False)
+    site = settings.build / "site"
+    requirement = site / (str(iris["requirement"])[len(settings.base):])
+    assert requirement.with_suffix(".ttl").is_file()
+    assert not requirement.with_suffix(".nt").exists() and not requirement.with_suffix(".jsonld").exists()
+    html = requirement.with_suffix(".html").read_text("utf-8")
+    assert 'type="text/turtle" href="1.ttl"' in html and 'href="1.nt"' not in html
+    assert summary.rdf_files == sum(summary.pages[kind] for kind in DESCRIBED_KINDS)  # one file each
+    assert summary.pages["requirement"] == 1 and summary.pages["plan"] == 1
+    render_site(settings.build, settings, search=False)  # as the other tests of this build expect it
+
+
+def test_a_long_listing_is_paged(site_dir, site_model, built):
+    # 云南省 holds 盘龙, 五华 and 楚雄 (92 + 74 + 95 = 261 requirements): 200 on its page, 61 on page 2
+    from kg.pages.concepts import PAGE_ROWS
+
+    yunnan = built.settings.base + "id/region/yunnan"
+    pages = [c for c in site_model.contexts("region") if c["iri"] == yunnan]
+    assert [p["path"] for p in pages] == ["id/region/yunnan", "id/region/yunnan/page-2"]
+    assert pages[0]["count"] == 261 and PAGE_ROWS == 200
+    assert [sum(len(g["rows"]) for g in p["plans"]) for p in pages] == [200, 61]
+    second = (site_dir / "id/region/yunnan/page-2.html").read_text("utf-8")
+    assert 'href="../../../id/region/yunnan.html"' in second and "201–261 / 261" in second
+    assert not (site_dir / "id/region/yunnan/page-2.ttl").exists()  # the region's RDF is on its own page
+    assert site_model.context_for("id/region/yunnan/page-2")["pager"]["n"] == 2
+
+
+def test_the_dataset_page_lists_the_top_level_validation_files(site_model):
+    page = site_model.contexts("dataset")[0]
+    assert "report.html" in page["validation"]["files"]
+    assert all("/" not in f for f in page["validation"]["files"])
