@@ -6,6 +6,8 @@ Exit codes: 0 ok; 1 `kg validate` found results at or above --fail-on; 2 bad inp
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -17,6 +19,13 @@ from kg.settings import Settings, load_settings
 
 def _echo_err(message: str) -> None:
     click.echo(message, err=True)
+
+
+def _timed_progress() -> Callable[[str], None]:
+    """Progress lines prefixed with the seconds since the command started: a long build shows where its
+    time goes (bench/national.py reads these lines to time the stages of a real build)."""
+    started = time.perf_counter()
+    return lambda message: _echo_err(f"[{time.perf_counter() - started:7.1f} s] {message}")
 
 
 class KgGroup(click.Group):
@@ -61,7 +70,7 @@ def build(ctx: click.Context, corpus: Path | None, quiet: bool) -> None:
     from kg.pipeline import build as run_build
 
     settings = settings_from(ctx, corpus=corpus)
-    summary = run_build(settings, progress=(lambda _: None) if quiet else _echo_err)
+    summary = run_build(settings, progress=(lambda _: None) if quiet else _timed_progress())
     click.echo("Built:")
     for line in summary.lines():
         click.echo(line)
@@ -151,7 +160,7 @@ def validate(ctx: click.Context, fail_on: str, engine: str, quiet: bool) -> None
 
 
 @cli.command()
-@click.option("--no-search", is_flag=True, help="Skip the pagefind search index (needs Node.js/npx).")
+@click.option("--no-search", is_flag=True, help="Skip the search index (search-index/).")
 @click.pass_context
 def site(ctx: click.Context, no_search: bool) -> None:
     """Render build/site/ again from the built store: a page per plan, requirement, agency, document, type

@@ -9,28 +9,28 @@ import multiprocessing as mp
 import os
 import shutil
 import tempfile
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from itertools import combinations
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg import delta as deltas
 from kg import describe
-from kg.compare import compare_pair, document_key, province_of
+from kg.compare import compare_pair, select_pairs
 from kg.compare_rdf import write_comparison
 from kg.errors import KgError
 from kg.incremental import CACHE_DIR, BuildCache, source_sha256
 from kg.lift import lift_document
 from kg.normalise.model import LiftedPlan
-from kg.quads import QuadWriter
+from kg.quads import QuadWriter, RepeatFilter, drop_graph_names
 from kg.rdf import PlanWriter, provenance
 from kg.settings import Settings
 from kg.sources import find_sources, read_source
 from kg.store import open_store
+from kg.store_delta import description_quads, remember_shared, update_store
 from kg.vocab import PREFIXES, Minter, comparison_graph
 
 Progress = Callable[[str], None]
@@ -143,15 +143,19 @@ def _unique_slugs(plans: list[LiftedPlan]) -> list[LiftedPlan]:
 
 
 def write_quads(plans: list[LiftedPlan], settings: Settings, started: str, path: Path,
-                cache: BuildCache | None = None, workers: int = 1, progress: Progress = lambda _: None) -> int:
+                cache: BuildCache | None = None, workers: int = 1, progress: Progress = lambda _: None,
+                ended: str | None = None) -> int:
     """Stream every plan's named graph, the shared graph and the comparisons to an N-Quads file.
 
     Each plan's quads and each comparison's are made on their own (on ``workers`` processes) and, with a
-    cache, taken from the previous build when their inputs did not change."""
+    cache, taken from the previous build when their inputs did not change. A shared-graph triple several
+    plans write (a document they all cite) is written once."""
     minter = Minter(settings.base)
     count = 0
+    once = RepeatFilter(minter.graph_shared())
     with path.open("wb") as out:
         for data in _cached_or_made(plans, cache, settings.base, workers, _plan_quads, "quads"):
+            data = once(data)
             out.write(data)
             count += data.count(b"\n")
         pairs = comparable_pairs(plans)
@@ -160,21 +164,15 @@ def write_quads(plans: list[LiftedPlan], settings: Settings, started: str, path:
             out.write(data)
             count += data.count(b"\n")
         writer = QuadWriter(out)
-        provenance(writer.graph(minter.graph_shared()), plans, minter, started, _now())
+        provenance(writer.graph(minter.graph_shared()), plans, minter, started, ended or _now())
+        writer.flush()
     return count + writer.count
 
 
 def comparable_pairs(plans: list[LiftedPlan]) -> list[tuple[LiftedPlan, LiftedPlan]]:
-    """The pairs kg.compare.compare_plans compares (same implemented document, or same province and year),
-    found through those keys instead of among all n² pairs; ordered by the plans' slugs."""
-    groups: dict[tuple, list[int]] = defaultdict(list)
-    for i, plan in enumerate(plans):
-        groups[("province-year", plan.year, province_of(plan))].append(i)
-        for ref in {document_key(ref) for ref in plan.implements}:
-            groups[("implements", ref)].append(i)
-    found = {(i, j) for members in groups.values() for i, j in combinations(members, 2)}
-    ordered = [tuple(sorted((plans[i], plans[j]), key=lambda p: p.slug)) for i, j in found]
-    return sorted(ordered, key=lambda pair: (pair[0].slug, pair[1].slug))
+    """The pairs kg.compare.compare_plans compares (a plan and the plan it implements; each plan and its
+    nearest siblings), ordered by the plans' slugs."""
+    return select_pairs(plans)
 
 
 def _cached_or_made(items: list, cache: BuildCache | None, base: str, workers: int, make: Callable,
@@ -205,6 +203,7 @@ def _plan_quads(index: int) -> bytes:
     writer = QuadWriter(out)
     PlanWriter(plan, writer.graph(minter.plan_graph(plan.slug)), writer.graph(minter.graph_shared()),
                minter).write()
+    writer.flush()
     return out.getvalue()
 
 
@@ -216,54 +215,84 @@ def _comparison_quads(index: int) -> bytes:
     if comparison is None:
         return b""
     out = io.BytesIO()
-    write_comparison(QuadWriter(out).graph(comparison_graph(minter)), comparison, minter)
+    writer = QuadWriter(out)
+    write_comparison(writer.graph(comparison_graph(minter)), comparison, minter)
+    writer.flush()
     return out.getvalue()
 
 
 def load_store(folder: Path, quads: Path, plans: list[LiftedPlan], settings: Settings) -> ox.Store:
     """The pyoxigraph store: the lifted quads, the ontology files in their own graphs, the VoID/DCAT
-    description (counted over the loaded store) in the shared graph."""
+    description (counted over the loaded store) in the shared graph.
+
+    The ontology and description quads are appended to ``quads`` too, so that the file then holds what the
+    store holds: write_dumps publishes it instead of reading the store back."""
     minter = Minter(settings.base)
     store = open_store(folder, read_only=False)
     store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
-    for ttl in sorted(settings.ontology.glob("*.ttl")):
-        store.bulk_load(path=str(ttl), format=ox.RdfFormat.TURTLE,
-                        to_graph=ox.NamedNode(str(minter.iri(f"graph/ontology/{ttl.stem}"))))
+    ontology = ontology_quads(settings)
+    store.bulk_load(input=ontology, format=ox.RdfFormat.N_QUADS)
     description = describe.describe_dataset(store, plans, minter)
-    store.bulk_load(input=description.serialize(format="nt11", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
-                    to_graph=ox.NamedNode(str(minter.graph_shared())))
+    described = _in_graph(ox.parse(input=description.serialize(format="nt11", encoding="utf-8"),
+                                   format=ox.RdfFormat.N_TRIPLES), minter.graph_shared())
+    store.bulk_load(input=described, format=ox.RdfFormat.N_QUADS)
+    with quads.open("ab") as out:
+        out.write(ontology + described)
     store.flush()
     store.optimize()
     return store
 
 
-UNION = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+def ontology_quads(settings: Settings) -> bytes:
+    """The ontology files, each in its own named graph, as N-Quads."""
+    minter = Minter(settings.base)
+    return b"".join(_in_graph(ox.parse(path=str(ttl), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True),
+                              minter.iri(f"graph/ontology/{ttl.stem}"))
+                    for ttl in sorted(settings.ontology.glob("*.ttl")))
 
 
-def write_dumps(store: ox.Store, folder: Path) -> None:
+def _in_graph(triples: Iterable[ox.Quad], graph: str) -> bytes:
+    """Default-graph quads as N-Quads in the named graph ``graph``."""
+    name = ox.NamedNode(str(graph))
+    return ox.serialize([ox.Quad(q.subject, q.predicate, q.object, name) for q in triples],
+                        format=ox.RdfFormat.N_QUADS)
+
+
+def write_dumps(store: ox.Store, folder: Path, quads: Path | None = None) -> None:
     """TriG and N-Quads keep the named graphs; Turtle, N-Triples and JSON-LD hold their union.
 
-    Reading the store is what costs (several µs a quad), so it is read twice only, on two threads (pyoxigraph
-    lets go of the GIL): the N-Quads dump, then TriG re-serialised from it; the union as N-Triples, then
-    Turtle and JSON-LD re-serialised from it."""
+    ``quads`` is the file load_store loaded the store from (it then holds everything the store holds): it
+    becomes graph.nq (hard-linked), and the other dumps are re-serialised from it, so the store, which
+    costs several µs a quad to read, is not read at all. Without it the store is dumped. Two threads
+    (pyoxigraph lets go of the GIL): TriG from the N-Quads; N-Triples (graph names dropped), then Turtle and
+    JSON-LD from it."""
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+    nquads = folder / "graph.nq"
+    if quads is None:
+        store.dump(str(nquads), format=ox.RdfFormat.N_QUADS)
+    elif not nquads.exists() or not nquads.samefile(quads):
+        nquads.unlink(missing_ok=True)
+        _link_or_copy(quads, nquads)
 
     def convert(source: str, fmt: ox.RdfFormat, name: str) -> None:
         parsed = ox.parse(path=str(folder / source), format=DUMPS[source])
         ox.serialize(parsed, str(folder / name), format=fmt, prefixes=prefixes)
 
-    def named_graphs() -> None:
-        store.dump(str(folder / "graph.nq"), format=ox.RdfFormat.N_QUADS)
-        convert("graph.nq", ox.RdfFormat.TRIG, "graph.trig")
-
     def union() -> None:
-        ox.serialize(store.query(UNION), str(folder / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
+        drop_graph_names(nquads, folder / "graph.nt")
         for name in ("graph.ttl", "graph.jsonld"):
             convert("graph.nt", DUMPS[name], name)
 
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="dump") as pool:
-        for done in [pool.submit(named_graphs), pool.submit(union)]:
+        for done in [pool.submit(convert, "graph.nq", ox.RdfFormat.TRIG, "graph.trig"), pool.submit(union)]:
             done.result()
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSummary:
@@ -282,21 +311,24 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSumma
         workers = default_workers()
         plans = lift_all(paths, progress, cache, workers)
         progress("writing the graph")
-        lifted = tmp / "lifted.nq"
-        write_quads(plans, settings, started, lifted, cache, workers, progress)
-        progress("loading the store")
-        store = load_store(tmp / "store", lifted, plans, settings)
-        lifted.unlink()
+        lifted, lifted_at = tmp / "lifted.nq", _now()
+        write_quads(plans, settings, started, lifted, cache, workers, progress, ended=lifted_at)
+        delta = deltas.build_delta(settings.build, tmp / CACHE_DIR, plans, settings)
+        store, how = _store(tmp, lifted, plans, settings, delta, (started, lifted_at), progress)
         progress("writing dumps")
-        write_dumps(store, tmp)
+        write_dumps(store, tmp, lifted)  # graph.nq is lifted.nq, hard-linked
+        lifted.unlink()
         triples = len(store)
         del store  # the later steps open the store read-only
         summary = BuildSummary(plans=[(p.slug, len(p.requirements), Path(p.parsed.source.path).name)
                                       for p in plans], triples=triples, build_dir=settings.build)
         summary.extra["reused from the previous build"] = cache.counts()
-        for step in _post_build_steps():
-            summary.extra.update(step(tmp, settings, plans, progress) or {})
-        manifest = json.dumps(_manifest(plans, summary, started), ensure_ascii=False, indent=2)
+        summary.extra["store"] = how
+        for stage, step in _post_build_steps():
+            progress(stage)
+            summary.extra.update(step(tmp, settings, plans, progress, delta) or {})
+        manifest = _manifest(plans, summary, started) | {"inputs": deltas.stage_inputs(settings)}
+        manifest = json.dumps(manifest, ensure_ascii=False, indent=2)
         (tmp / "manifest.json").write_text(manifest, "utf-8")
         _name_store(tmp / "store", manifest)
         _swap_in(tmp, settings.build)
@@ -306,15 +338,34 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSumma
     return summary
 
 
-PostBuildStep = Callable[[Path, Settings, list[LiftedPlan], Progress], dict | None]
+def _store(tmp: Path, lifted: Path, plans: list[LiftedPlan], settings: Settings, delta: deltas.BuildDelta,
+           times: tuple[str, str], progress: Progress) -> tuple[ox.Store, str]:
+    """This build's store in tmp/store and how it was made: the previous build's store updated by the delta
+    when it can be trusted (seconds instead of minutes at national scale), else everything bulk-loaded.
+    Either way ``lifted`` then holds every quad of the store, for write_dumps."""
+    if delta.full("store"):
+        progress("loading the store")
+        store = load_store(tmp / "store", lifted, plans, settings)
+        remember_shared(tmp / CACHE_DIR, plans, settings.base)
+        return store, "loaded in full (" + ("; ".join(delta.reasons) or "its inputs changed") + ")"
+    progress(f"updating the store ({len(delta.plans)} plans changed, {len(delta.comparisons_added)} "
+             f"comparisons added, {len(delta.comparisons_removed)} removed)")
+    store = update_store(tmp / "store", settings.build, tmp / CACHE_DIR, delta, plans, settings, *times)
+    with lifted.open("ab") as out:
+        out.write(ontology_quads(settings) + description_quads(store, settings))
+    return store, (f"updated from the previous build: {len(delta.changed)} plans changed, {len(delta.added)} "
+                   f"added, {len(delta.removed)} removed")
 
 
-def _post_build_steps() -> list[PostBuildStep]:
-    """Stages that read the freshly built store in the temporary folder: validation, then the site
-    (which publishes the validation report)."""
+PostBuildStep = Callable[[Path, Settings, list[LiftedPlan], Progress, "deltas.BuildDelta"], dict | None]
+
+
+def _post_build_steps() -> list[tuple[str, PostBuildStep]]:
+    """Stages that read the freshly built store in the temporary folder, with the progress line that
+    starts each: validation, then the site (which publishes the validation report)."""
     from kg import site, validate
 
-    return [validate.build_step, site.build_step]
+    return [("validating the build", validate.build_step), ("writing the site", site.build_step)]
 
 
 def _name_store(store: Path, manifest: str) -> None:

@@ -136,4 +136,5 @@ def test_the_cache_lives_in_the_build_and_is_carried_into_the_next(corpus_copy, 
     assert summary.extra["reused from the previous build"].startswith("compared 0 made")
     assert "lifted 0 made, 2 reused" in summary.extra["reused from the previous build"]
     assert sorted(p.name.split("-")[0] for p in (settings.build / "cache").iterdir()) == \
-        ["compared", "lifted", "quads"]
+        ["compared", "lifted", "quads", "shared"]  # shared: each shared-graph line's plans, for update_store
+    assert summary.extra["store"].startswith("updated from the previous build: 0 plans changed")
