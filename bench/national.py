@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -126,8 +127,14 @@ def measured(command: list[str], limit: float, max_mb: float, stage_of_line=None
                 current[0] = stage
                 marks.append((time.perf_counter() - started, stage))
 
-    reader = threading.Thread(target=read_stderr, daemon=True)
-    reader.start()
+    stdout: list[str] = []
+
+    def read_stdout() -> None:  # drained as it comes: a full pipe would stop the build (1,000 plans' summary)
+        stdout.extend(child.stdout)
+
+    readers = [threading.Thread(target=read_stderr, daemon=True), threading.Thread(target=read_stdout, daemon=True)]
+    for reader in readers:
+        reader.start()
     samples: list[tuple[float, float]] = []
     stopped = ""
     while child.poll() is None:
@@ -139,8 +146,9 @@ def measured(command: list[str], limit: float, max_mb: float, stage_of_line=None
             child.wait()
             break
         time.sleep(SAMPLE_EVERY)
-    out = child.stdout.read() if child.stdout else ""
-    reader.join(timeout=5)
+    for reader in readers:
+        reader.join(timeout=5)
+    out = "".join(stdout)
     total = time.perf_counter() - started
     run = Run(seconds=total, peak_mb=max((mb for _, mb in samples), default=0.0), stopped=stopped,
               stages=_split(marks, samples, total))
@@ -246,6 +254,7 @@ def bench_size(n: int, seed: int, work: Path, limit: float, max_mb: float) -> di
     from bench.corpus import generate
 
     corpus, build_dir = work / f"corpus-{n}", work / f"build-{n}" / "build"
+    shutil.rmtree(build_dir.parent, ignore_errors=True)  # the first build is a cold one: no previous build, no cache
     started = time.perf_counter()
     specs = generate(n, seed, corpus)
     size = sum((corpus / s.file).stat().st_size for s in specs)
@@ -332,8 +341,6 @@ def main() -> None:
         if results:
             print_table(results)
         if not args.keep:
-            import shutil
-
             for n in sizes:
                 shutil.rmtree(work / f"corpus-{n}", ignore_errors=True)
                 shutil.rmtree(work / f"build-{n}", ignore_errors=True)
