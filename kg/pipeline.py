@@ -158,7 +158,7 @@ def write_quads(plans: list[LiftedPlan], settings: Settings, started: str, path:
             data = once(data)
             out.write(data)
             count += data.count(b"\n")
-        pairs = comparable_pairs(plans)
+        pairs = select_pairs(plans)
         progress(f"comparing {len(pairs)} pairs of plans")
         for data in _cached_or_made(pairs, cache, settings.base, workers, _comparison_quads, "comparison"):
             out.write(data)
@@ -167,12 +167,6 @@ def write_quads(plans: list[LiftedPlan], settings: Settings, started: str, path:
         provenance(writer.graph(minter.graph_shared()), plans, minter, started, ended or _now())
         writer.flush()
     return count + writer.count
-
-
-def comparable_pairs(plans: list[LiftedPlan]) -> list[tuple[LiftedPlan, LiftedPlan]]:
-    """The pairs kg.compare.compare_plans compares (a plan and the plan it implements; each plan and its
-    nearest siblings), ordered by the plans' slugs."""
-    return select_pairs(plans)
 
 
 def _cached_or_made(items: list, cache: BuildCache | None, base: str, workers: int, make: Callable,

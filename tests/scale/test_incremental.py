@@ -10,7 +10,8 @@ import pytest
 
 from kg.errors import SourceError
 from kg.incremental import BuildCache
-from kg.pipeline import comparable_pairs, lift_all, write_quads
+from kg.compare import select_pairs
+from kg.pipeline import lift_all, write_quads
 from kg.settings import load_settings
 from kg.sources import decode, find_sources
 
@@ -67,7 +68,7 @@ def test_a_rebuild_lifts_and_maps_only_the_changed_document(runs):
 def test_a_rebuild_compares_again_only_the_pairs_with_the_changed_plan(runs):
     plans, second, _ = runs
     (changed,) = [p for p in plans if Path(p.parsed.source.path).name == CHANGED]
-    pairs = comparable_pairs(plans)
+    pairs = select_pairs(plans)
     with_changed = [pair for pair in pairs if changed in pair]
     assert with_changed and len(with_changed) < len(pairs)
     assert second.misses["compared"] == len(with_changed)
@@ -96,7 +97,7 @@ def test_comparable_pairs_are_the_pairs_compare_plans_compares(synthetic):
     for folder in (synthetic, PROJECT_ROOT / "corpus"):
         plans = lift_all(find_sources(folder))
         expected = [(c.from_plan, c.to_plan) for c in compare_plans(plans)]
-        pairs = comparable_pairs(plans)
+        pairs = select_pairs(plans)
         assert [(a.slug, b.slug) for a, b in pairs] == expected
         assert all(compare_pair(a, b) is not None for a, b in pairs)
     assert len(expected) == 1  # the bundled corpus: 盘龙 2018 and 楚雄 2018 (云南, 2018)
