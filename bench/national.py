@@ -8,7 +8,8 @@ For each size a synthetic corpus is generated (bench/corpus.py: real rows recomb
   build     `kg build` on it, as a user runs it (every core, a cold cache, the temporary folder swapped in).
             Its timed progress lines on stderr split it into stages — lift, graph (N-Quads and comparisons),
             store, dumps, validate, site, search — and the memory samples taken meanwhile are attributed to
-            the stage running at the time.
+            the stage running at the time. The dumps are written in a process of their own beside
+            validation: their stage is the time the build waited for them.
   queries   every catalogue query (queries/*.rq) with its default parameters against the built store, each
             in a process of its own, stopped after 120 s.
   rebuild   one document changed (a deadline moved), then `kg build` again: what the incremental build
@@ -48,7 +49,7 @@ KG = [str(Path(sys.executable).parent / "kg")]  # the installed command, as a us
 # Which stage a progress line of `kg build` starts (kg/pipeline.py, kg/validate.py, kg/site.py print them).
 STAGE_CUES = (("lift", re.compile(r"^\[\d+/\d+\] ")), ("graph", re.compile(r"^writing the graph|^comparing")),
               ("store", re.compile(r"^loading the store|^updating the store")),
-              ("dumps", re.compile(r"^writing dumps")),
+              ("dumps", re.compile(r"^writing dumps|^waiting for the dumps")),
               ("validate", re.compile(r"^validating|^writing \d+ results")),
               ("site", re.compile(r"^writing the site|^rendering pages")),
               ("search", re.compile(r"^indexing for search")))

@@ -108,7 +108,7 @@ def national(corpus: Path, work: Path, resume: bool = False, compare: bool = Tru
         spent.append((cpu() - started, time.perf_counter() - wall, out["validation"].revalidated or "full"))
         return out
 
-    pipeline._post_build_steps = lambda: [("validating the build", timed_step)]  # no site: validation alone
+    pipeline._post_build_steps = lambda: [("validating the build", timed_step, False)]  # no site: validation alone
     settings = replace(load_settings(build=work / "build"), corpus=work / "corpus")
     if not (resume and (work / "build" / "manifest.json").is_file()):
         shutil.rmtree(work, ignore_errors=True)

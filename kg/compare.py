@@ -254,6 +254,11 @@ def _memo(what: str, inputs: tuple, make: Callable[[], T]) -> T:
     return value[1]
 
 
+def forget_memos() -> None:
+    """Let go of every memo (and the plans it holds): comparing is done."""
+    _MEMOS.clear()
+
+
 def requirement_bigrams(plan: LiftedPlan) -> list[tuple[LiftedRequirement, frozenset[str]]]:
     """The requirements with a recovered text, each with its bigrams, in document order."""
     return _memo("requirements", (plan.requirements,),

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from kg import delta as deltas
 from kg import describe
-from kg.compare import compare_pair, select_pairs
+from kg.compare import compare_pair, forget_memos, select_pairs
 from kg.compare_rdf import write_comparison
 from kg.errors import KgError
 from kg.incremental import CACHE_DIR, BuildCache, source_sha256
@@ -252,7 +252,7 @@ def _in_graph(triples: Iterable[ox.Quad], graph: str) -> bytes:
                         format=ox.RdfFormat.N_QUADS)
 
 
-def write_dumps(store: ox.Store, folder: Path, quads: Path | None = None) -> None:
+def write_dumps(store: ox.Store | None, folder: Path, quads: Path | None = None) -> None:
     """TriG and N-Quads keep the named graphs; Turtle, N-Triples and JSON-LD hold their union.
 
     ``quads`` is the file load_store loaded the store from (it then holds everything the store holds): it
@@ -282,6 +282,25 @@ def write_dumps(store: ox.Store, folder: Path, quads: Path | None = None) -> Non
             done.result()
 
 
+class Dumping:
+    """write_dumps from the quads file in a process of its own, so that the dumps overlap validation: the
+    conversions pass every quad through Python objects, which would hold this process's interpreter.
+    graph.nq is linked at once (the caller may then remove the quads file); ``wait`` before reading the
+    others."""
+
+    def __init__(self, folder: Path, quads: Path) -> None:
+        _link_or_copy(quads, folder / "graph.nq")
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"))
+        self._done = self._pool.submit(write_dumps, None, folder, folder / "graph.nq")
+
+    def wait(self) -> None:
+        """Until the dumps are written; a failure in the dumping process is raised here."""
+        try:
+            self._done.result()
+        finally:
+            self._pool.shutdown(cancel_futures=True)
+
+
 def _link_or_copy(source: Path, target: Path) -> None:
     try:
         os.link(source, target)
@@ -309,19 +328,19 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSumma
         write_quads(plans, settings, started, lifted, cache, workers, progress, ended=lifted_at)
         delta = deltas.build_delta(settings.build, tmp / CACHE_DIR, plans, settings)
         store, how = _store(tmp, lifted, plans, settings, delta, (started, lifted_at), progress)
-        progress("writing dumps")
-        write_dumps(store, tmp, lifted)  # graph.nq is lifted.nq, hard-linked
-        lifted.unlink()
+        built = _let_go(plans)  # what the later steps need of the plans, which are hundreds of MB
+        del plans
         triples = len(store)
         del store  # the later steps open the store read-only
-        summary = BuildSummary(plans=[(p.slug, len(p.requirements), Path(p.parsed.source.path).name)
-                                      for p in plans], triples=triples, build_dir=settings.build)
+        summary = BuildSummary(plans=[(p.slug, p.requirements, p.source) for p in built], triples=triples,
+                               build_dir=settings.build)
         summary.extra["reused from the previous build"] = cache.counts()
         summary.extra["store"] = how
-        for stage, step in _post_build_steps():
-            progress(stage)
-            summary.extra.update(step(tmp, settings, plans, progress, delta) or {})
-        manifest = _manifest(plans, summary, started) | {"inputs": deltas.stage_inputs(settings)}
+        progress("writing dumps (in the background)")
+        dumping = Dumping(tmp, lifted)  # graph.nq is lifted.nq, hard-linked
+        lifted.unlink()
+        _post_build(tmp, settings, built, delta, dumping, summary, progress)
+        manifest = _manifest(built, summary, started) | {"inputs": deltas.stage_inputs(settings)}
         manifest = json.dumps(manifest, ensure_ascii=False, indent=2)
         (tmp / "manifest.json").write_text(manifest, "utf-8")
         _name_store(tmp / "store", manifest)
@@ -330,6 +349,23 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSumma
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return summary
+
+
+def _post_build(tmp: Path, settings: Settings, built: list[BuiltPlan], delta: deltas.BuildDelta,
+                dumping: Dumping | None, summary: BuildSummary, progress: Progress) -> None:
+    """The steps after the store, into summary.extra; the dumps (being written beside them) are waited for
+    before the first step that reads them, and in any case before returning."""
+    try:
+        for stage, step, reads_dumps in _post_build_steps():
+            if reads_dumps and dumping is not None:
+                progress("waiting for the dumps")
+                dumping.wait()
+                dumping = None
+            progress(stage)
+            summary.extra.update(step(tmp, settings, built, progress, delta) or {})
+    finally:
+        if dumping is not None:
+            dumping.wait()
 
 
 def _store(tmp: Path, lifted: Path, plans: list[LiftedPlan], settings: Settings, delta: deltas.BuildDelta,
@@ -351,15 +387,36 @@ def _store(tmp: Path, lifted: Path, plans: list[LiftedPlan], settings: Settings,
                    f"added, {len(delta.removed)} removed")
 
 
-PostBuildStep = Callable[[Path, Settings, list[LiftedPlan], Progress, "deltas.BuildDelta"], dict | None]
+@dataclass(frozen=True)
+class BuiltPlan:
+    """What the steps after the store (validation, the site, the manifest) need of a lifted plan."""
+
+    slug: str
+    title: str
+    source: str  # the document's file name
+    sha256: str  # of the document
+    requirements: int
 
 
-def _post_build_steps() -> list[tuple[str, PostBuildStep]]:
+def _let_go(plans: list[LiftedPlan]) -> list[BuiltPlan]:
+    """The plans as BuiltPlan records, and the comparison memos emptied, so that the lifted plans (some
+    300 kB each, a GB for a year of the whole country) are freed before validation and the site."""
+    built = [BuiltPlan(p.slug, p.parsed.plan_title, Path(p.parsed.source.path).name, p.parsed.source.sha256,
+                       len(p.requirements)) for p in plans]
+    forget_memos()
+    return built
+
+
+PostBuildStep = Callable[[Path, Settings, list[BuiltPlan], Progress, "deltas.BuildDelta"], dict | None]
+
+
+def _post_build_steps() -> list[tuple[str, PostBuildStep, bool]]:
     """Stages that read the freshly built store in the temporary folder, with the progress line that
-    starts each: validation, then the site (which publishes the validation report)."""
+    starts each and whether it reads the dumps: validation, then the site (which publishes the validation
+    report and the dumps)."""
     from kg import site, validate
 
-    return [("validating the build", validate.build_step), ("writing the site", site.build_step)]
+    return [("validating the build", validate.build_step, False), ("writing the site", site.build_step, True)]
 
 
 def _name_store(store: Path, manifest: str) -> None:
@@ -381,10 +438,10 @@ def _swap_in(tmp: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _manifest(plans: list[LiftedPlan], summary: BuildSummary, started: str) -> dict:
+def _manifest(plans: list[BuiltPlan], summary: BuildSummary, started: str) -> dict:
     return {"build_id": started, "triples": summary.triples,
-            "plans": [{"slug": p.slug, "title": p.parsed.plan_title, "source": Path(p.parsed.source.path).name,
-                       "sha256": p.parsed.source.sha256, "requirements": len(p.requirements)} for p in plans]}
+            "plans": [{"slug": p.slug, "title": p.title, "source": p.source, "sha256": p.sha256,
+                       "requirements": p.requirements} for p in plans]}
 
 
 def _now() -> str:

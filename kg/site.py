@@ -165,7 +165,7 @@ def _read_rows(path: Path) -> dict[str, str] | None:
 def _relabelled(build_dir: Path, settings: Settings, plans: list, delta: BuildDelta) -> set[str]:
     """The IRIs whose label changed in a changed plan's N-Quads (the cache entries kg.delta compares)."""
     old = deltas.previous_plans(settings.build) or {}
-    new = {plan.slug: plan.parsed.source.sha256 for plan in plans}
+    new = {plan.slug: plan.sha256 for plan in plans}
     lines: set[bytes] = set()
     for slug in delta.plans:
         before, after = (deltas.plan_entry(cache, shas[slug], slug, settings.base).read_bytes()

@@ -39,7 +39,7 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     from kg import pipeline, validate
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline, "_post_build_steps", lambda: [("validating the build", validate.build_step)])
+        patch.setattr(pipeline, "_post_build_steps", lambda: [("validating the build", validate.build_step, False)])
         return _rebuild(load_settings(), tmp_path_factory.mktemp("incremental"), pipeline.build)
 
 
