@@ -31,9 +31,10 @@ class Settings:
     max_rows: int = 10000  # rows returned before results are truncated (and say so)
     service_allowlist: tuple[str, ...] = ()  # hosts a SERVICE clause may reach
     workers: int = 2
-    # RDF alternates `kg site` writes beside each entity page (file suffixes); the server answers every
-    # format from the store whatever this says. A national build may keep one (or none) to write fewer files.
-    site_rdf: tuple[str, ...] = ("ttl", "nt", "jsonld", "rdf")
+    # RDF alternates `kg site` writes beside each entity page (file suffixes). Turtle alone by default: the
+    # server answers every format from the store and the dumps hold every format; each further format is
+    # another file per entity (400,000 more for a year of the whole country).
+    site_rdf: tuple[str, ...] = ("ttl",)
 
     @property
     def store_path(self) -> Path:
