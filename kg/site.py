@@ -62,7 +62,7 @@ class SiteSummary:
     out: Path | None
     pages: dict[str, int] = field(default_factory=dict)  # HTML pages by kind
     rdf_files: int = 0
-    bytes: int = 0
+    bytes: int = 0  # written by this build (files linked from the previous build's site are not counted)
     seconds: float = 0.0  # rendering pages and alternates (the benchmark's figure)
     search: str = "not built"
     reused: int = 0  # pages (and their alternates) linked from the previous build's site unchanged
@@ -90,7 +90,7 @@ class SiteSummary:
         kinds = ", ".join(f"{n} {kind}" for kind, n in self.pages.items())
         rate = self.total_pages / self.seconds if self.seconds else 0.0
         return [f"  site: {self.total_pages} pages ({kinds}); {self.rendered} rendered, {self.reused} reused",
-                f"  {self.rdf_files} RDF alternates; {self.bytes / 1e6:.1f} MB → {self.out}",
+                f"  {self.rdf_files} RDF alternates; {self.bytes / 1e6:.1f} MB written → {self.out}",
                 f"  rendered in {self.seconds:.2f} s ({rate:.0f} pages/s); search: {self.search}"]
 
 
@@ -125,7 +125,6 @@ def render_site(build_dir: Path, settings: Settings, progress: Progress = lambda
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     summary.out = target
-    summary.bytes = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
     return summary
 
 
@@ -186,11 +185,13 @@ def _write(store: ox.Store, build_dir: Path, out: Path, settings: Settings, prog
     summary = SiteSummary(out=out)
     if update is None:  # else linked: the templates (and so the static files) did not change
         _copy_static(settings.site_templates / "static", out / "static")
+        summary.bytes += _folder_bytes(out / "static")
     packing = _write_dumps(build_dir, out / "dumps")
     try:
         model = SiteModel(store, settings, build_dir=build_dir, site_dir=out)
-        _copy_sources(model, out)
+        summary.bytes += _copy_sources(model, out)
         _copy_validation(build_dir / "validation", out / "validation")
+        summary.bytes += _folder_bytes(out / "validation")
         workers, described = settings.workers, frozenset[str]()
         if update is None:
             rows = row_digests(model)
@@ -203,8 +204,10 @@ def _write(store: ox.Store, build_dir: Path, out: Path, settings: Settings, prog
         progress("rendering pages" + (f" ({len(model.only)} of {len(model.page_iris())} re-rendered)"
                                       if model.only is not None else ""))
         started = time.perf_counter()
-        rendered, summary.rdf_files = _render_pages(model, build_dir / "store", out, workers)
-        summary.rdf_files += _write_descriptions(model, described, out)
+        shards = _render_pages(model, build_dir / "store", out, workers)
+        alone = _write_descriptions(model, described, out)
+        rendered, summary.rdf_files = shards.pages, shards.rdf_files + alone.rdf_files
+        summary.bytes += shards.bytes + alone.bytes
         summary.seconds = time.perf_counter() - started
         summary.pages = {kind: len(model.paths_of(kind)) for kind in model.kinds}
         summary.reused = summary.total_pages - sum(rendered.values())
@@ -215,25 +218,45 @@ def _write(store: ox.Store, build_dir: Path, out: Path, settings: Settings, prog
         packing.join()
     if packing.error is not None:
         raise packing.error
+    summary.bytes += _folder_bytes(out / "dumps")
     dataset = str(Minter(settings.base).dataset())
-    _write_rdf(model.description(dataset), out / "void.ttl")
-    _write_ontology(settings.ontology, out)
-    _write_sitemap(model, out)
+    summary.bytes += _write_rdf(model.description(dataset), out / "void.ttl")
+    summary.bytes += _write_ontology(settings.ontology, out)
+    summary.bytes += _write_sitemap(model, out)
     robots = f"User-agent: *\nAllow: /\nSitemap: {model.paths.base}sitemap.xml\n"
-    _write_text(out / "robots.txt", robots)
+    summary.bytes += _write_text(out / "robots.txt", robots)
     if search:
         progress("indexing for search")
         summary.search = build_search_index(out, model)
+        summary.bytes += _folder_bytes(out / "search-index")
     return summary
+
+
+def _folder_bytes(folder: Path) -> int:
+    """The size of the files under a folder the site copied whole (static files, reports, dumps, index)."""
+    total = 0
+    for here, _, files in os.walk(folder):
+        total += sum(os.stat(os.path.join(here, name)).st_size for name in files)
+    return total
 
 
 # The model the rendering workers inherit when they are forked (never pickled): set just before the fork.
 _SHARED: dict[str, object] = {}
 
 
-def _render_pages(model: SiteModel, store_path: Path, out: Path, workers: int) -> tuple[dict[str, int], int]:
+@dataclass
+class Written:
+    """What a rendering worker wrote: pages by kind, RDF alternates, and their bytes (counted as written,
+    not by walking the site afterwards: at national scale it has over half a million files)."""
+
+    pages: dict[str, int] = field(default_factory=dict)
+    rdf_files: int = 0
+    bytes: int = 0
+
+
+def _render_pages(model: SiteModel, store_path: Path, out: Path, workers: int) -> Written:
     """Every page and its RDF alternates, in `workers` forked processes, each rendering its shard (a plan's
-    pages stay together). Returns the pages by kind and the number of RDF files."""
+    pages stay together)."""
     _prepare(model)
     workers = max(1, workers)
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -247,11 +270,13 @@ def _render_pages(model: SiteModel, store_path: Path, out: Path, workers: int) -
     finally:
         gc.unfreeze()
         _SHARED.clear()
-    pages: dict[str, int] = {kind: 0 for kind in model.kinds}
-    for counts, _ in results:
-        for kind, n in counts.items():
-            pages[kind] += n
-    return pages, sum(rdf for _, rdf in results)
+    total = Written(pages={kind: 0 for kind in model.kinds})
+    for shard in results:
+        for kind, n in shard.pages.items():
+            total.pages[kind] += n
+        total.rdf_files += shard.rdf_files
+        total.bytes += shard.bytes
+    return total
 
 
 def _prepare(model: SiteModel) -> None:
@@ -266,63 +291,64 @@ def _prepare(model: SiteModel) -> None:
         next(model.iter_contexts(kind), None)
 
 
-def _render_in_worker(shard: tuple[int, int]) -> tuple[dict[str, int], int]:
+def _render_in_worker(shard: tuple[int, int]) -> Written:
     return _render_shard(_SHARED["model"], _SHARED["store_path"], _SHARED["out"], shard)  # type: ignore[arg-type]
 
 
 def _render_shard(model: SiteModel, store_path: Path, out: Path, shard: tuple[int, int],
-                  reopen: bool = True) -> tuple[dict[str, int], int]:
+                  reopen: bool = True) -> Written:
     """The pages of one shard, each written with its alternates as soon as it is rendered (none is kept)."""
     if reopen:  # a forked process opens the store anew rather than share the parent's handle
         model.store = model.facts.store = open_store(store_path)
     model.shard, model.keep_described = shard, False
     env = environment(templates_dir(model.settings.site_templates))
-    pages: dict[str, int] = {}
-    rdf_files = 0
+    written = Written()
     for kind in model.kinds:
         model.fragments.clear()  # rows are shared within a kind's pages; dropping them bounds memory
         count = 0
         for context in model.iter_contexts(kind):
             if context.get("pager", {}).get("n") == 1:  # the listing may have had more pages before
                 _remove_listing_pages(out, context["path"])
-            _write_bytes(out / file_for(context["path"]), render_page(env, context).encode("utf-8"))
+            html = render_page(env, context).encode("utf-8")
+            written.bytes += _write_bytes(out / file_for(context["path"]), html)
             if context.get("subpage"):
                 continue  # a further page of a listing: no resource, no alternates of its own
             count += 1
             if kind in DESCRIBED_KINDS and model.rdf_suffixes:
                 triples = model.description(context["iri"])
                 for suffix in model.rdf_suffixes:
-                    _write_rdf(triples, out / file_for(context["path"], suffix))
-                    rdf_files += 1
-        pages[kind] = count
-    return pages, rdf_files
+                    written.bytes += _write_rdf(triples, out / file_for(context["path"], suffix))
+                    written.rdf_files += 1
+        written.pages[kind] = count
+    return written
 
 
-def _write_descriptions(model: SiteModel, iris: frozenset[str], out: Path) -> int:
+def _write_descriptions(model: SiteModel, iris: frozenset[str], out: Path) -> Written:
     """The RDF alternates alone of these IRIs' pages (an incremental site's pages whose HTML is unchanged)."""
-    paths, written = model.page_iris(), 0
+    paths, written = model.page_iris(), Written()
     for iri in sorted(iris):
         if model.kind_of(paths[iri]) in DESCRIBED_KINDS:
             triples = model.description(iri)
             for suffix in model.rdf_suffixes:
-                _write_rdf(triples, out / file_for(paths[iri], suffix))
-                written += 1
+                written.bytes += _write_rdf(triples, out / file_for(paths[iri], suffix))
+                written.rdf_files += 1
     return written
 
 
-def _write_text(path: Path, text: str) -> None:
-    _write_bytes(path, text.encode("utf-8"))
+def _write_text(path: Path, text: str) -> int:
+    return _write_bytes(path, text.encode("utf-8"))
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
-    """Write a new file: one of the same name is unlinked first, as it may be a hard link to the previous
-    build's (live) file, which writing in place would change."""
+def _write_bytes(path: Path, data: bytes) -> int:
+    """Write a new file (returning its size): one of the same name is unlinked first, as it may be a hard
+    link to the previous build's (live) file, which writing in place would change."""
     try:
         path.unlink(missing_ok=True)
         path.write_bytes(data)
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+    return len(data)
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -361,8 +387,8 @@ def _remove_listing_pages(out: Path, path: str) -> None:
         page.unlink()
 
 
-def _write_rdf(triples: list[ox.Triple], path: Path) -> None:
-    _write_bytes(path, serialise(triples, path.suffix))
+def _write_rdf(triples: list[ox.Triple], path: Path) -> int:
+    return _write_bytes(path, serialise(triples, path.suffix))
 
 
 def _copy_static(source: Path, target: Path) -> None:
@@ -412,16 +438,18 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def _copy_sources(model: SiteModel, out: Path) -> None:
+def _copy_sources(model: SiteModel, out: Path) -> int:
     """Each source text as UTF-8 (with a byte-order mark, so browsers pick the encoding without a header).
     A text is named by its hash, so one already there (linked from the previous site) is the same."""
     wanted = {source.site_file for source in model.sources.values() if source.path is not None}
     for old in (out / "sources").glob("*.txt"):
         if f"sources/{old.name}" not in wanted:
             old.unlink()
+    written = 0
     for source in model.sources.values():
         if source.path is not None and not (out / source.site_file).is_file():
-            _write_text(out / source.site_file, "\ufeff" + "\n".join(source.lines))
+            written += _write_text(out / source.site_file, "\ufeff" + "\n".join(source.lines))
+    return written
 
 
 def _copy_validation(source: Path, target: Path) -> None:
@@ -436,20 +464,19 @@ def _copy_validation(source: Path, target: Path) -> None:
         report.write_text(REPORT_SITE_LINK.sub(r'\1="../', text), "utf-8")
 
 
-def _write_ontology(folder: Path, out: Path) -> None:
+def _write_ontology(folder: Path, out: Path) -> int:
     """ontology.ttl (and .nt/.jsonld/.rdf): every file of ontology/ merged, the ontology page's alternates."""
     triples: list[ox.Triple] = []
     for path in sorted(folder.glob("*.ttl")):
         triples.extend(q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
     triples = canonical_blanks(triples)
-    for suffix in RDF_FORMATS:
-        _write_rdf(triples, out / f"ontology{suffix}")
+    return sum(_write_rdf(triples, out / f"ontology{suffix}") for suffix in RDF_FORMATS)
 
 
-def _write_sitemap(model: SiteModel, out: Path) -> None:
+def _write_sitemap(model: SiteModel, out: Path) -> int:
     """sitemap.xml: absolute URLs under the configured base (the sitemap protocol wants them absolute)."""
     urls = [model.paths.base + path + ".html" for kind in model.kinds for path in model.paths_of(kind)]
     body = "\n".join(f"  <url><loc>{escape(u)}</loc></url>" for u in urls)
-    _write_text(out / SITEMAP, '<?xml version="1.0" encoding="UTF-8"?>\n'
+    return _write_text(out / SITEMAP, '<?xml version="1.0" encoding="UTF-8"?>\n'
                                f'<urlset xmlns="{SITEMAP_NS}">\n'
                                f"{body}\n</urlset>\n")

@@ -73,24 +73,27 @@ class Facts:
     def rows(self, name: str, **bindings: str) -> list[Row]:
         """Solutions as dicts of plain values (unbound variables are absent), memoised."""
         key = (name, tuple(sorted(bindings.items())))
-        if key not in self._cache:
-            result = self.solutions(name, **bindings)
-            names = [v.value for v in result.variables]
-            rows = []
-            iris = self._iris
-            for solution in result:
-                row = {}
-                for n in names:
-                    term = solution[n]
-                    if term is not None:
-                        if type(term) is ox.NamedNode:
-                            value = term.value
-                            row[n] = iris.setdefault(value, value)
-                        else:
-                            row[n] = plain(term)
-                rows.append(row)
-            self._cache[key] = rows
-        return self._cache[key]
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._rows(name, bindings)
+        return found
+
+    def _rows(self, name: str, bindings: dict[str, str]) -> list[Row]:
+        result = self.solutions(name, **bindings)
+        names = [v.value for v in result.variables]
+        rows = []
+        iris, named = self._iris, ox.NamedNode
+        for solution in result:
+            row = {}
+            for n, term in zip(names, solution):  # a solution iterates its values in variable order
+                if term is not None:
+                    if type(term) is named:
+                        value = term.value
+                        row[n] = iris.setdefault(value, value)
+                    else:
+                        row[n] = plain(term)
+            rows.append(row)
+        return rows
 
 
 def group_by(rows: Iterable[Row], key: str) -> dict[str, list[Row]]:

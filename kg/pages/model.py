@@ -211,16 +211,19 @@ def canonical_blanks(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     blanks = {term for t in triples for term in (t.subject, t.object) if isinstance(term, ox.BlankNode)}
     if not blanks:
         return sorted(triples, key=_triple_key)
+    # Only the triples at a blank node tell it apart; their other terms' text is the same every round.
+    edges = [(t.subject, str(t.subject), str(t.predicate), t.object, str(t.object))
+             for t in triples if t.subject in blanks or t.object in blanks]
     label = {b: "" for b in blanks}
     distinct = 1
     while True:
         signature: dict[ox.BlankNode, list[str]] = {b: [label[b]] for b in blanks}
-        for t in triples:
-            s, o = (label.get(t.subject, str(t.subject)), label.get(t.object, str(t.object)))
-            if t.subject in signature:
-                signature[t.subject].append(f"> {t.predicate} {o}")
-            if t.object in signature:
-                signature[t.object].append(f"< {s} {t.predicate}")
+        for subject, subject_text, predicate, obj, obj_text in edges:
+            s, o = label.get(subject, subject_text), label.get(obj, obj_text)
+            if subject in signature:
+                signature[subject].append(f"> {predicate} {o}")
+            if obj in signature:
+                signature[obj].append(f"< {s} {predicate}")
         label = {b: hashlib.sha256("\n".join(sorted(sig)).encode()).hexdigest()[:24] for b, sig in signature.items()}
         if len(set(label.values())) == distinct:
             break
@@ -231,7 +234,7 @@ def canonical_blanks(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
         n = seen[label[b]] = seen.get(label[b], -1) + 1
         named[b] = ox.BlankNode(f"b{label[b]}" + (f"x{n}" if n else ""))
     out = [ox.Triple(named.get(t.subject, t.subject), t.predicate, named.get(t.object, t.object))
-           for t in triples]
+           if t.subject in named or t.object in named else t for t in triples]
     # grouped by subject and predicate: the serialisers abbreviate runs (Turtle ; and , JSON-LD objects)
     return sorted(out, key=_triple_key)
 

@@ -43,11 +43,12 @@ def rebuilt(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("incremental")
     corpus = root / "corpus"
     shutil.copytree(PROJECT_ROOT / "corpus", corpus)
-    settings = load_settings(build=root / "build", corpus=corpus)
+    every_format = {"site_rdf": ("ttl", "nt", "jsonld", "rdf")}  # each static alternate re-written alike
+    settings = load_settings(build=root / "build", corpus=corpus, **every_format)
     build(settings)
     _move_deadline(corpus)
     again = build(settings)
-    scratch = build(load_settings(build=root / "scratch", corpus=corpus))
+    scratch = build(load_settings(build=root / "scratch", corpus=corpus, **every_format))
     return settings.build / "site", root / "scratch" / "site", again.extra["site"], scratch.extra["site"]
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from kg.pages.model import static_rdf_suffixes
 from kg.pages.paths import Paths, file_for
 
 BODY_KIND = re.compile(r'<body class="kind-([a-z]+)"')
@@ -138,11 +139,16 @@ def test_pages_embed_schema_org_json_ld(site_dir, built, path, schema_type):
     assert data["name"]
 
 
-def test_every_entity_page_links_its_rdf_alternates(site_dir):
+def test_every_entity_page_links_its_rdf_alternates(site_dir, built):
     page = soup(site_dir, "id/plan/kunming-panlong-2018/requirement/5")
     alternates = {link["type"]: link["href"] for link in page.select('link[rel="alternate"]')}
-    assert alternates == {"text/turtle": "5.ttl", "application/n-triples": "5.nt",
-                          "application/ld+json": "5.jsonld", "application/rdf+xml": "5.rdf"}
+    media = {".ttl": "text/turtle", ".nt": "application/n-triples", ".jsonld": "application/ld+json",
+             ".rdf": "application/rdf+xml"}
+    # settings.site_rdf chooses the static alternates (Turtle at least); each linked is there beside the page
+    assert alternates == {media[suffix]: "5" + suffix for suffix in static_rdf_suffixes(built.settings)}
+    assert alternates["text/turtle"] == "5.ttl"
+    folder = site_dir / "id/plan/kunming-panlong-2018/requirement"
+    assert all((folder / href).is_file() for href in alternates.values())
 
 
 def test_ontology_page_documents_terms_in_both_languages(site_dir):

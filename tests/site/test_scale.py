@@ -57,7 +57,8 @@ def test_region_page_counts_the_requirements_of_the_plans_in_it(site_model, buil
 
 
 def test_static_rdf_formats_follow_the_setting(built):
-    assert static_rdf_suffixes(built.settings) == (".ttl", ".nt", ".jsonld", ".rdf")
+    every = replace(built.settings, site_rdf=("rdf", "jsonld", "nt", "ttl"))
+    assert static_rdf_suffixes(every) == (".ttl", ".nt", ".jsonld", ".rdf")
     assert static_rdf_suffixes(replace(built.settings, site_rdf=("TTL",))) == (".ttl",)
     assert static_rdf_suffixes(replace(built.settings, site_rdf=())) == ()
     with pytest.raises(ConfigError, match="n3"):
