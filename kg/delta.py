@@ -34,7 +34,8 @@ STAGES = ("store", "validate", "site")
 # for the stages spread over many modules), what it reads (Settings fields) and the packages that shape
 # its output. A change to any of them makes that stage redo all.
 STAGE_CODE = {"store": ("store_delta.py", "delta.py", "describe.py", "store.py", "rdf.py", "quads.py",
-                        "vocab.py", "incremental.py"), "validate": (".",), "site": (".",)}
+                        "vocab.py", "incremental.py", "pipeline.py", "settings.py"),
+              "validate": (".",), "site": (".",)}
 STAGE_DATA = {"store": ("ontology",), "validate": ("ontology", "shapes"),
               "site": ("ontology", "site_templates", "queries")}
 STAGE_PACKAGES = {"store": ("pyoxigraph",), "validate": ("pyoxigraph", "pyshacl", "rdflib"),

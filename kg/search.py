@@ -264,8 +264,9 @@ def build_search_index(site: Path, model: SiteModel | None = None) -> str:
         meta = write_index(tmp, entries(model or BuildFacts(site.resolve().parent)))
         shutil.rmtree(target, ignore_errors=True)
         tmp.rename(target)
-    except (KgError, OSError, ValueError) as error:
+    except (KgError, OSError) as error:  # the site is usable without search; a bug is raised
         shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(target, ignore_errors=True)  # a previous build's index (linked) would not match
         return f"NOT BUILT: search index failed ({error})"
     seconds = time.perf_counter() - started
     return (f"{meta['docs']} pages, {meta['postings']} postings in {meta['termShards']} shards "

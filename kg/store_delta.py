@@ -114,8 +114,7 @@ def _shared_changes(delta: BuildDelta, plans: list[LiftedPlan], previous_build: 
             sha = plan.parsed.source.sha256
             counts.update(_shared_lines(plan_entry(cache, sha, plan.slug, m.base).read_bytes(), suffix))
     gone = [line for line in before if counts[line] <= 0]
-    for line in gone:
-        del counts[line]
+    counts = Counter({line: n for line, n in counts.items() if n > 0})  # none below 0 is ever added
     _write_counts(cache, m.base, counts)
     return gone, [line for line in counts if line not in before]
 
@@ -180,9 +179,10 @@ def _counts_path(cache: Path, base: str) -> Path:
 
 def _read_counts(cache: Path, base: str) -> Counter | None:
     try:
-        return pickle.loads(_counts_path(cache, base).read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError):
+        counts = pickle.loads(_counts_path(cache, base).read_bytes())
+    except Exception:  # noqa: BLE001 - a missing or corrupt file: the caller counts again
         return None
+    return counts if isinstance(counts, Counter) else None
 
 
 def _write_counts(cache: Path, base: str, counts: Counter) -> None:

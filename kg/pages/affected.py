@@ -94,11 +94,9 @@ def affected_pages(model: SiteModel, plans: Iterable[str], touched: Iterable[str
     # unchanged plan is touched only by a comparison (its counterparts), which shows on its own page
     rows = {iri for iri in out if iri in index and index[iri]["plan"]["iri"] in plan_iris}
     if relabelled:
-        out |= neighbours(model.store, relabelled)
-        for req in index.values():
-            if req["plan"]["iri"] in relabelled or any(
-                    a["agency"] and a["agency"]["iri"] in relabelled for a in req["agencies"]):
-                rows.add(req["iri"])
+        # the pages that show a relabelled IRI: its neighbours', or their owners' (an assignment's requirement)
+        out |= {owner(iri) for iri in neighbours(model.store, relabelled)}
+        rows |= {req["iri"] for req in index.values() if shown_in_row(req) & relabelled}
     digests = dict(previous_rows or {})
     digests = {iri: digest for iri, digest in digests.items() if iri in index}
     for iri in rows:
@@ -112,6 +110,17 @@ def affected_pages(model: SiteModel, plans: Iterable[str], touched: Iterable[str
     out |= {iri for iri in linked if has_page.get(iri) in generic}
     return Affected(pages=frozenset(iri for iri in out if iri in has_page),
                     described=frozenset(iri for iri in linked - out if iri in has_page), rows=digests)
+
+
+def shown_in_row(req: dict) -> set[str]:
+    """The IRIs whose labels a requirement's row shows: its plan, group, types, agencies and the rows its
+    assignments and deadlines were carried from."""
+    shown = {req["plan"]["iri"], *(t["iri"] for t in req["types"])}
+    if req["group"]:
+        shown.add(req["group"])
+    for part in (*req["agencies"], *req["deadlines"]):
+        shown.update(ref["iri"] for ref in (part.get("agency"), part.get("carried_from")) if ref)
+    return shown
 
 
 def _runs(model: SiteModel) -> set[str]:
