@@ -35,6 +35,7 @@ LABELS_OX = {ox.NamedNode(str(p)) for p in (RDFS.label, SKOS.prefLabel, DCTERMS.
 OWNING_OX = {ox.NamedNode(str(p)) for p in OWNING}
 TYPE_OX, REQUIREMENT_OX = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(V.Requirement))
 TITLE_OX, LABEL_OX, SHA256_OX = (ox.NamedNode(str(p)) for p in (DCTERMS.title, RDFS.label, V.sha256))
+SUBJECT_ROLES = {FIRST_LINE: "line", LAST_LINE: "line", TYPE_OX: "type", **{p: "label" for p in LABELS_OX}}
 SOURCE_DOCUMENT_OX, HAS_REQUIREMENT_OX = ox.NamedNode(str(V.sourceDocument)), ox.NamedNode(str(V.hasRequirement))
 
 
@@ -151,20 +152,29 @@ class Context:
                 self.spans[(node, graph.value)] = min(spans)
 
     def _subject(self, node: Identifier, term: ox.Term) -> dict[ox.NamedNode, tuple[list[int], list[int]]]:
-        """The node's own triples: its graphs, label, type, and line numbers per graph."""
+        """The node's own triples: its graphs, label, type, and line numbers per graph (a quad's object is
+        read only for the few predicates used: a requirement's text is long)."""
         lines: dict[ox.NamedNode, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
         labels = []
+        graphs = set()
         for quad in self._store.quads_for_pattern(term, None, None, None):
-            graph, predicate, value = quad.graph_name, quad.predicate, quad.object
+            graph = quad.graph_name
             if not isinstance(graph, ox.NamedNode):
                 continue
-            self.graphs[node].add(graph.value)
-            if predicate == FIRST_LINE or predicate == LAST_LINE:
-                lines[graph][predicate == LAST_LINE].append(int(value.value))
-            elif predicate in LABELS_OX and not isinstance(value, ox.BlankNode):
-                labels.append(value.value)
-            elif predicate == TYPE_OX and value == REQUIREMENT_OX:
+            graphs.add(graph)
+            role = SUBJECT_ROLES.get(quad.predicate)
+            if role is None:
+                continue
+            value = quad.object
+            if role == "line":
+                lines[graph][quad.predicate == LAST_LINE].append(int(value.value))
+            elif role == "label":
+                if not isinstance(value, ox.BlankNode):
+                    labels.append(value.value)
+            elif value == REQUIREMENT_OX:
                 self.requirements.add(node)
+        if graphs:
+            self.graphs[node].update(g.value for g in graphs)
         if labels:
             self.labels[node] = min(labels)
         return lines
