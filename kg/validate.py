@@ -233,6 +233,7 @@ def revalidate(build_dir: Path, settings: Settings, store: ox.Store, delta: Buil
     fresh = run_checks(store, checks, settings.workers, scope)
     seconds = time.perf_counter() - started
     kept = [f.result for f in previous if not (f.plans & delta.plans) and not in_scope(f.result.focus, scope)]
+    kept = [r for r in kept if still_there(store, r.focus)]
     run = ValidationSummary(engine="fast", checks=len(checks), seconds=seconds, revalidated=(
         f"re-validated {len(rechecked)} plan{'s' if len(rechecked) != 1 else ''}, {len(scope.iris)} nodes; "
         f"reused {plan_count - len(rechecked)} plans, {len(kept)} results"))
@@ -254,6 +255,16 @@ def affected_scope(store: ox.Store, delta: BuildDelta, minter: Minter) -> Scope:
         for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
             iris.update(t.value for t in (quad.subject, quad.object) if isinstance(t, ox.NamedNode))
     return Scope(iris=frozenset(iris), graphs=frozenset(graphs))
+
+
+def still_there(store: ox.Store, focus: Identifier) -> bool:
+    """Whether a previous result's focus node is still in the data: a node no plan's graph holds any more
+    (a node outside the delta's reach, such as the previous build's lifting run) has no results."""
+    if not isinstance(focus, URIRef):
+        return True  # a blank node is kept or dropped with its plan
+    node = ox.NamedNode(str(focus))
+    return any(next(iter(store.quads_for_pattern(*pattern)), None) is not None
+               for pattern in ((node, None, None), (None, None, node)))
 
 
 def in_scope(focus: Identifier, scope: Scope) -> bool:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from kg.findings import SHARED
 from kg.settings import Settings, load_settings
 from kg.validate import RESULTS_FILE, read_results
 from tests.conftest import CORPUS, WUHUA
@@ -48,6 +51,7 @@ def _rebuild(settings: Settings, tmp: Path, build) -> dict[str, object]:
     shutil.copytree(CORPUS, corpus)
     settings = replace(settings, corpus=corpus, build=tmp / "build")
     build(settings)
+    _file_result_on_a_gone_node(settings)
     before = _results(settings.build)
     edited = corpus / WUHUA.name
     edited.write_text(_without_row(edited.read_text("utf-8"), 5), "utf-8")
@@ -57,6 +61,25 @@ def _rebuild(settings: Settings, tmp: Path, build) -> dict[str, object]:
     build(full)
     return {"before": before, "incremental": _results(settings.build), "full": _results(full.build),
             "summary": again.extra["validation"], "progress": progress}
+
+
+GONE = "http://127.0.0.1:8000/id/activity/lift-0000000000000000"
+
+
+def _file_result_on_a_gone_node(settings: Settings) -> None:
+    """A result on a node the next build no longer has (as a previous build's lifting run), filed under no
+    plan: nothing the change touches leads to it, and it must not be kept."""
+    record = {"focus": GONE, "path": None, "value": None, "shape": "https://w3id.org/zwgk/shapes#Gone",
+              "component": "http://www.w3.org/ns/shacl#MinCountConstraintComponent",
+              "severity": "http://www.w3.org/ns/shacl#Violation", "messages": [], "constraint": None,
+              "plans": [SHARED]}
+    with gzip.open(settings.build / "validation" / RESULTS_FILE, "at", encoding="utf-8") as out:
+        out.write(json.dumps(record) + "\n")
+
+
+def test_a_result_on_a_node_gone_from_the_data_is_not_kept(rebuilt):
+    assert any(r[0] == f"<{GONE}>" for r in rebuilt["before"])
+    assert not any(r[0] == f"<{GONE}>" for r in rebuilt["incremental"])
 
 
 def test_incremental_equals_full(rebuilt):
@@ -80,9 +103,10 @@ def test_the_deleted_row_leaves_a_sequence_gap(rebuilt):
 
 
 def test_other_plans_results_are_kept(rebuilt):
-    """Results filed under the plans that did not change are the previous build's, unchanged."""
+    """Results filed under the plans that did not change are the previous build's, unchanged (but the one
+    on a node gone from the data)."""
     def others(results: set[tuple]) -> set[tuple]:
-        return {r for r in results if WUHUA_PLAN not in r[-1]}
+        return {r for r in results if WUHUA_PLAN not in r[-1] and r[0] != f"<{GONE}>"}
 
     assert others(rebuilt["incremental"]) == others(rebuilt["before"])
     assert len(others(rebuilt["before"])) > 600
