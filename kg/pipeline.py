@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -34,6 +35,7 @@ from kg.store_delta import description_quads, remember_shared, update_store
 from kg.vocab import PREFIXES, Minter, comparison_graph
 
 Progress = Callable[[str], None]
+T = TypeVar("T")
 PARALLEL_MIN_ITEMS = 8  # fewer documents (or pairs) than this are done here: forking costs more
 
 DUMPS = {"graph.trig": ox.RdfFormat.TRIG, "graph.nq": ox.RdfFormat.N_QUADS, "graph.ttl": ox.RdfFormat.TURTLE,
@@ -362,10 +364,44 @@ def _post_build(tmp: Path, settings: Settings, built: list[BuiltPlan], delta: de
                 dumping.wait()
                 dumping = None
             progress(stage)
-            summary.extra.update(step(tmp, settings, built, progress, delta) or {})
+            summary.extra.update(in_own_process(lambda say, step=step: step(tmp, settings, built, say, delta), progress) or {})
     finally:
         if dumping is not None:
             dumping.wait()
+
+
+def in_own_process(run: Callable[[Progress], T], progress: Progress) -> T:
+    """``run(progress)`` in a forked process, and what it returns (or raises): the memory a step takes goes
+    back to the system when it ends, so a build's peak is its largest step's rather than all of theirs
+    (Python keeps what it freed for itself). Its progress lines come back through a pipe. Where fork is not
+    available, run here."""
+    if "fork" not in mp.get_all_start_methods():
+        return run(progress)
+    reader, writer = mp.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            outcome = ("done", run(lambda line: writer.send(("progress", line))))
+        except BaseException as error:  # handed to the parent, which raises it
+            outcome = ("failed", error)
+        try:
+            writer.send(outcome)
+        except Exception:  # noqa: BLE001 - an outcome that cannot be pickled: say what it was
+            writer.send(("failed", KgError(f"{outcome[1]!r}")))
+
+    process = mp.get_context("fork").Process(target=child, name="kg-step")
+    process.start()
+    writer.close()
+    try:
+        while (message := reader.recv())[0] == "progress":
+            progress(message[1])
+    except EOFError:
+        process.join()
+        raise KgError(f"a build step ended without a result (exit code {process.exitcode})") from None
+    process.join()
+    if message[0] == "failed":
+        raise message[1]
+    return message[1]
 
 
 def _store(tmp: Path, lifted: Path, plans: list[LiftedPlan], settings: Settings, delta: deltas.BuildDelta,
