@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypeVar
@@ -287,11 +288,10 @@ def write_dumps(store: ox.Store | None, folder: Path, quads: Path | None = None)
 class Dumping:
     """write_dumps from the quads file in a process of its own, so that the dumps overlap validation: the
     conversions pass every quad through Python objects, which would hold this process's interpreter.
-    graph.nq is linked at once (the caller may then remove the quads file); ``wait`` before reading the
-    others."""
+    The quads file becomes graph.nq at once (moved); ``wait`` before reading the other dumps."""
 
     def __init__(self, folder: Path, quads: Path) -> None:
-        _link_or_copy(quads, folder / "graph.nq")
+        quads.replace(folder / "graph.nq")
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"))
         self._done = self._pool.submit(write_dumps, None, folder, folder / "graph.nq")
 
@@ -339,9 +339,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSumma
         summary.extra["reused from the previous build"] = cache.counts()
         summary.extra["store"] = how
         progress("writing dumps (in the background)")
-        dumping = Dumping(tmp, lifted)  # graph.nq is lifted.nq, hard-linked
-        lifted.unlink()
-        _post_build(tmp, settings, built, delta, dumping, summary, progress)
+        _post_build(tmp, settings, built, delta, Dumping(tmp, lifted), summary, progress)
         manifest = _manifest(built, summary, started) | {"inputs": deltas.stage_inputs(settings)}
         manifest = json.dumps(manifest, ensure_ascii=False, indent=2)
         (tmp / "manifest.json").write_text(manifest, "utf-8")
@@ -364,10 +362,16 @@ def _post_build(tmp: Path, settings: Settings, built: list[BuiltPlan], delta: de
                 dumping.wait()
                 dumping = None
             progress(stage)
-            summary.extra.update(in_own_process(lambda say, step=step: step(tmp, settings, built, say, delta), progress) or {})
+            run = partial(_run_step, step, tmp, settings, built, delta)
+            summary.extra.update(in_own_process(run, progress) or {})
     finally:
         if dumping is not None:
             dumping.wait()
+
+
+def _run_step(step: PostBuildStep, tmp: Path, settings: Settings, built: list[BuiltPlan], delta: deltas.BuildDelta,
+              progress: Progress) -> dict | None:
+    return step(tmp, settings, built, progress, delta)
 
 
 def in_own_process(run: Callable[[Progress], T], progress: Progress) -> T:

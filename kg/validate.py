@@ -233,7 +233,8 @@ def revalidate(build_dir: Path, settings: Settings, store: ox.Store, delta: Buil
     fresh = run_checks(store, checks, settings.workers, scope)
     seconds = time.perf_counter() - started
     kept = [f.result for f in previous if not (f.plans & delta.plans) and not in_scope(f.result.focus, scope)]
-    kept = [r for r in kept if still_there(store, r.focus)]
+    present = {focus: still_there(store, focus) for focus in {r.focus for r in kept}}
+    kept = [r for r in kept if present[r.focus]]
     run = ValidationSummary(engine="fast", checks=len(checks), seconds=seconds, revalidated=(
         f"re-validated {len(rechecked)} plan{'s' if len(rechecked) != 1 else ''}, {len(scope.iris)} nodes; "
         f"reused {plan_count - len(rechecked)} plans, {len(kept)} results"))

@@ -177,14 +177,17 @@ def _shape_checks(sg: Graph, shape: Identifier, focus: str) -> Iterable[Check]:
         elif param in VALUE_CONDITIONS:
             component, cond = VALUE_CONDITIONS[param]
             violated = cond(_arg(sg, arg))
-            yield Check(component=component, query=_value_query(focus, path, violated),
-                        few=_value_query(focus, path, violated, few=True), focus=focus, **base)
+            yield _check(component, focus, base, *(_value_query(focus, path, violated, few) for few in (False, True)))
         elif param in COUNT_QUERIES:
             component, build = COUNT_QUERIES[param]
-            yield Check(component=component, query=build(focus, path, arg, shape),
-                        few=build(focus, path, arg, shape, few=True), focus=focus, **base)
+            yield _check(component, focus, base, *(build(focus, path, arg, shape, few) for few in (False, True)))
         else:
             raise ValidationError(f"shape {shape}: {param} is not supported by the fast path")
+
+
+def _check(component: URIRef, focus: str, base: dict, query: str, few: str) -> Check:
+    """A Check, with its query for a few focus nodes only when that differs (see Lacks)."""
+    return Check(component=component, query=query, few="" if few == query else few, focus=focus, **base)
 
 
 def _arg(sg: Graph, arg: Identifier) -> Identifier | list[Identifier]:
