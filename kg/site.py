@@ -31,7 +31,7 @@ from kg.delta import BuildDelta
 from kg.errors import KgError
 from kg.pages import RDF_FORMATS, SiteModel, serialise
 from kg.pages.affected import affected_pages, relabelled, row_digests
-from kg.pages.model import canonical_blanks
+from kg.pages.model import canonical_blanks, page_facts
 from kg.pages.paths import RDF_SUFFIXES, file_for
 from kg.pages.validation import changed_plan_entries
 from kg.search import build_search_index
@@ -188,7 +188,10 @@ def _write(store: ox.Store, build_dir: Path, out: Path, settings: Settings, prog
         summary.bytes += _folder_bytes(out / "static")
     packing = _write_dumps(build_dir, out / "dumps")
     try:
-        model = SiteModel(store, settings, build_dir=build_dir, site_dir=out)
+        progress("running the page queries")
+        facts = page_facts(store, settings)
+        facts.prefetch(build_dir / "store", settings.workers)
+        model = SiteModel(store, settings, build_dir=build_dir, site_dir=out, facts=facts)
         summary.bytes += _copy_sources(model, out)
         _copy_validation(build_dir / "validation", out / "validation")
         summary.bytes += _folder_bytes(out / "validation")
@@ -280,11 +283,10 @@ def _render_pages(model: SiteModel, store_path: Path, out: Path, workers: int) -
 
 
 def _prepare(model: SiteModel) -> None:
-    """Run every page query and make the lookups the builders share, once, before the workers fork."""
+    """Make the lookups the builders share once, before the workers fork (the page queries have run:
+    Facts.prefetch)."""
     from kg.pages.requirements import requirement_index
 
-    for query in sorted(model.facts.queries_dir.glob("*.rq")):
-        model.facts.rows(query.stem)
     requirement_index(model)
     _ = model.labels, model.sources
     for kind in model.kinds:  # the first page of each kind makes the lookups its builder memoises

@@ -38,14 +38,14 @@ class SiteModel:
     """Page contexts for one built store; each kind is built once, on first use, and kept."""
 
     def __init__(self, store: ox.Store, settings: Settings, build_dir: Path | None = None,
-                 site_dir: Path | None = None) -> None:
+                 site_dir: Path | None = None, facts: Facts | None = None) -> None:
         from kg.pages import kinds  # the builders import this module
 
         self.store = store
         self.settings = settings
         self.build_dir = build_dir or settings.build
         self.site_dir = site_dir or self.build_dir / "site"  # where dumps and sources are (being) written
-        self.facts = Facts(store, settings.site_templates / "queries")
+        self.facts = facts or page_facts(store, settings)
         self.paths = Paths(settings.base)
         self.kinds = kinds.KINDS
         self._contexts: dict[str, list[Context]] = {}
@@ -200,6 +200,11 @@ class SiteModel:
                         if inner.predicate == HAS_END:
                             found |= self._triples(inner.object)
         return canonical_blanks(found)
+
+
+def page_facts(store: ox.Store, settings: Settings) -> Facts:
+    """The page queries (site/queries/*.rq) over a store."""
+    return Facts(store, settings.site_templates / "queries")
 
 
 def canonical_blanks(triples: Iterable[ox.Triple]) -> list[ox.Triple]:

@@ -102,3 +102,17 @@ def test_the_dataset_page_lists_the_top_level_validation_files(site_model):
     page = site_model.contexts("dataset")[0]
     assert "report.html" in page["validation"]["files"]
     assert all("/" not in f for f in page["validation"]["files"])
+
+
+def test_page_queries_run_in_forked_processes_give_the_rows_of_one_process(built, store):
+    from kg.pages.model import page_facts
+
+    serial, forked = page_facts(store, built.settings), page_facts(store, built.settings)
+    serial.prefetch(built.settings.store_path, 1)
+    forked.prefetch(built.settings.store_path, 2)
+    assert forked._cache == serial._cache
+    plans = {row["plan"][len(built.settings.base):] for row in forked.rows("plans")}
+    assert PANLONG in plans and len(plans) == 5
+    # rows of different queries share one string per IRI, as the rows of one process do
+    plan = next(row["plan"] for row in forked.rows("requirements") if row["plan"].endswith(PANLONG))
+    assert any(row["plan"] is plan for row in forked.rows("plans"))
