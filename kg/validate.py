@@ -122,22 +122,24 @@ def validate_build(build_dir: Path, settings: Settings, progress: Progress = lam
     build_dir = Path(build_dir)
     if engine not in ENGINES:
         raise ValidationError(f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
-    source = build_dir / "store" if store is not None and engine == "fast" else build_dir / "graph.nq"
+    on_disk = store is not None and engine == "fast"  # else graph.nq is loaded into an in-memory store
+    source = build_dir / "store" if on_disk else build_dir / "graph.nq"
     progress(f"validating {source} ({ENGINES[engine]})")
     shapes = load_shapes(settings.shapes)
     results, store, checks, seconds = run_engine(build_dir, shapes, engine, settings.workers, store)
     return write_validation(build_dir, settings, store, shapes, results, progress,
-                            ValidationSummary(engine=engine, checks=checks, seconds=seconds))
+                            ValidationSummary(engine=engine, checks=checks, seconds=seconds),
+                            store_path=source if on_disk else None)
 
 
 def write_validation(build_dir: Path, settings: Settings, store: ox.Store, shapes: Graph, results: list[Result],
-                     progress: Progress, run: ValidationSummary) -> ValidationSummary:
+                     progress: Progress, run: ValidationSummary, store_path: Path | None) -> ValidationSummary:
     """Write build_dir/validation/ for these results; returns `run` (engine, checks, seconds) with the
-    counts filled in."""
+    counts filled in. ``store_path``: where `store` is on disk (None: in memory)."""
     ns = namespaces_for(shapes)
     engine = run.engine
     progress(f"placing {len(results)} results in their plans and source lines")
-    findings = gather(store, results, settings.corpus, settings.base)
+    findings = gather(store, results, settings.corpus, settings.base, store_path, settings.workers)
     generated = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     out = Path(tempfile.mkdtemp(prefix=".validation-", dir=build_dir))  # swapped in whole when written
     progress(f"writing {len(results)} results to {build_dir / 'validation'}")
@@ -238,7 +240,8 @@ def revalidate(build_dir: Path, settings: Settings, store: ox.Store, delta: Buil
     run = ValidationSummary(engine="fast", checks=len(checks), seconds=seconds, revalidated=(
         f"re-validated {len(rechecked)} plan{'s' if len(rechecked) != 1 else ''}, {len(scope.iris)} nodes; "
         f"reused {plan_count - len(rechecked)} plans, {len(kept)} results"))
-    return write_validation(build_dir, settings, store, shapes, kept + fresh, progress, run)
+    return write_validation(build_dir, settings, store, shapes, kept + fresh, progress, run,
+                            store_path=Path(build_dir) / "store")
 
 
 def affected_scope(store: ox.Store, delta: BuildDelta, minter: Minter) -> Scope:
