@@ -19,8 +19,13 @@ class SourceError(KgError):
     def __init__(self, path: str, message: str, line: int | None = None) -> None:
         self.path = path
         self.line = line
+        self.message = message
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self) -> tuple:
+        """Pickled as made (the build's steps run in processes of their own and hand errors back)."""
+        return type(self), (self.path, self.message, self.line)
 
 
 class ParseError(SourceError):

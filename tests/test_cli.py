@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
+from kg.errors import ParseError
 from tests.conftest import CORPUS, PANLONG
 
 COMMANDS = sorted(cli.commands)
@@ -116,3 +118,10 @@ def test_corpus_is_the_seeds_byte_for_byte():
         pytest.skip("shared/seeds not beside the project")
     ours = sorted(p.read_bytes() for p in CORPUS.glob("*.txt"))
     assert ours == sorted(p.read_bytes() for p in seeds.glob("*.txt"))
+
+
+def test_a_source_error_crosses_processes_with_its_file_and_line():
+    # `kg build` lifts in a process of its own and hands its errors back pickled
+    error = pickle.loads(pickle.dumps(ParseError("盘龙.txt", "no numbered row", 12)))
+    assert type(error) is ParseError and (error.path, error.line) == ("盘龙.txt", 12)
+    assert str(error) == "盘龙.txt:12: no numbered row"
