@@ -39,7 +39,6 @@ from kg.vocab import PREFIXES, Minter, comparison_graph
 Progress = Callable[[str], None]
 T = TypeVar("T")
 PARALLEL_MIN_ITEMS = 8  # fewer documents (or pairs) than this are done here: forking costs more
-LIFTED = "lifted.nq"  # every quad of the build, as written before the store loads it (the dumps read it)
 
 DUMPS = {"graph.trig": ox.RdfFormat.TRIG, "graph.nq": ox.RdfFormat.N_QUADS, "graph.ttl": ox.RdfFormat.TURTLE,
          "graph.nt": ox.RdfFormat.N_TRIPLES, "graph.jsonld": ox.RdfFormat.JSON_LD}
@@ -324,14 +323,24 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSumma
     settings.build.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=settings.build.parent))
     try:
-        stored = in_own_process(partial(_lift_to_store, tmp, settings, paths, started), progress)
-        built = stored.plans
-        summary = BuildSummary(plans=[(p.slug, p.requirements, p.source) for p in built], triples=stored.triples,
+        cache = BuildCache(tmp / CACHE_DIR, previous=settings.build / CACHE_DIR)
+        workers = default_workers()
+        plans = lift_all(paths, progress, cache, workers)
+        progress("writing the graph")
+        lifted, lifted_at = tmp / "lifted.nq", _now()
+        write_quads(plans, settings, started, lifted, cache, workers, progress, ended=lifted_at)
+        delta = deltas.build_delta(settings.build, tmp / CACHE_DIR, plans, settings)
+        store, how = _store(tmp, lifted, plans, settings, delta, (started, lifted_at), progress)
+        built = _let_go(plans)  # what the later steps need of the plans, which are hundreds of MB
+        del plans
+        triples = len(store)
+        del store  # the later steps open the store read-only
+        summary = BuildSummary(plans=[(p.slug, p.requirements, p.source) for p in built], triples=triples,
                                build_dir=settings.build)
-        summary.extra["reused from the previous build"] = stored.reused
-        summary.extra["store"] = stored.how
+        summary.extra["reused from the previous build"] = cache.counts()
+        summary.extra["store"] = how
         progress("writing dumps (in the background)")
-        _post_build(tmp, settings, built, stored.delta, Dumping(tmp, tmp / LIFTED), summary, progress)
+        _post_build(tmp, settings, built, delta, Dumping(tmp, lifted), summary, progress)
         manifest = _manifest(built, summary, started) | {"inputs": deltas.stage_inputs(settings)}
         manifest = json.dumps(manifest, ensure_ascii=False, indent=2)
         (tmp / "manifest.json").write_text(manifest, "utf-8")
@@ -341,36 +350,6 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSumma
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return summary
-
-
-@dataclass(frozen=True)
-class Stored:
-    """What lifting, writing the graph and loading the store hand to the steps after them."""
-
-    plans: list[BuiltPlan]
-    delta: deltas.BuildDelta
-    triples: int
-    how: str  # how the store was made (bulk-loaded, or the previous one updated)
-    reused: dict  # what the previous build's cache gave, by stage
-
-
-def _lift_to_store(tmp: Path, settings: Settings, paths: list[Path], started: str, progress: Progress) -> Stored:
-    """Lift every document, write tmp/LIFTED and load tmp/store. `kg build` runs this in a process of its
-    own: what it holds at its peak (lifted plans, comparison memos: GBs for the whole country) goes back to
-    the system when it ends, instead of staying in the build's process under every later step."""
-    cache = BuildCache(tmp / CACHE_DIR, previous=settings.build / CACHE_DIR)
-    workers = default_workers()
-    plans = lift_all(paths, progress, cache, workers)
-    progress("writing the graph")
-    lifted, lifted_at = tmp / LIFTED, _now()
-    write_quads(plans, settings, started, lifted, cache, workers, progress, ended=lifted_at)
-    delta = deltas.build_delta(settings.build, tmp / CACHE_DIR, plans, settings)
-    store, how = _store(tmp, lifted, plans, settings, delta, (started, lifted_at), progress)
-    built = _let_go(plans)  # what the later steps need of the plans, which are hundreds of MB
-    del plans
-    triples = len(store)
-    del store  # closed: the later steps open it read-only
-    return Stored(built, delta, triples, how, cache.counts())
 
 
 def _post_build(tmp: Path, settings: Settings, built: list[BuiltPlan], delta: deltas.BuildDelta,
