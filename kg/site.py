@@ -258,8 +258,10 @@ class Written:
 
 
 def _render_pages(model: SiteModel, store_path: Path, out: Path, workers: int) -> Written:
-    """Every page and its RDF alternates, in `workers` forked processes, each rendering its shard (a plan's
-    pages stay together)."""
+    """Every page and its RDF alternates in `workers` shards (a plan's pages stay together): the first
+    rendered here, each other one in a forked process. A forked renderer ends up copying most of the model
+    it reads (reading an object writes its reference count), so this process renders too rather than
+    wait beside a third copy."""
     _prepare(model)
     workers = max(1, workers)
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -268,11 +270,14 @@ def _render_pages(model: SiteModel, store_path: Path, out: Path, workers: int) -
     gc.collect()
     gc.freeze()  # the inherited model stays shared: the collector would touch (and so copy) its pages
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_render_in_worker, [(i, workers) for i in range(workers)])
+        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+            forked = pool.map_async(_render_in_worker, [(i, workers) for i in range(1, workers)])
+            here = _render_shard(model, store_path, out, (0, workers), reopen=False)
+            results = [here, *forked.get()]
     finally:
         gc.unfreeze()
         _SHARED.clear()
+        model.shard, model.keep_described = (0, 1), True
     total = Written(pages={kind: 0 for kind in model.kinds})
     for shard in results:
         for kind, n in shard.pages.items():
