@@ -121,7 +121,7 @@ def test_corpus_is_the_seeds_byte_for_byte():
 
 
 def test_a_source_error_crosses_processes_with_its_file_and_line():
-    # `kg build` lifts in a process of its own and hands its errors back pickled
+    # `kg build`'s post-build steps run in processes of their own and hand their errors back pickled
     error = pickle.loads(pickle.dumps(ParseError("盘龙.txt", "no numbered row", 12)))
     assert type(error) is ParseError and (error.path, error.line) == ("盘龙.txt", 12)
     assert str(error) == "盘龙.txt:12: no numbered row"
