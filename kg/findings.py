@@ -10,7 +10,6 @@ citing it).
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,10 +21,10 @@ from rdflib.term import Identifier
 
 from kg import vocab as V
 from kg.errors import KgError
+from kg.forking import forked_map, reopened
 from kg.pages.paths import Paths
 from kg.shacl import Result
 from kg.sources import find_sources, read_source
-from kg.store import open_store
 from kg.validate_fast import to_oxigraph, to_rdflib
 
 SHARED = "shared"  # the bucket of results on nodes no plan graph describes (ontology, type scheme)
@@ -208,37 +207,24 @@ class Context:
         return self._anchor_spans[key]
 
 
-# What a forked context reader inherits (set just before the fork, never pickled).
-_FORKED: dict[str, object] = {}
-
-
 def read_context(store: ox.Store, focus_nodes: set[Identifier], plan_graphs: set[str],
                  store_path: Path | None, workers: int) -> Context:
     """The Context of these focus nodes, read by `workers` forked processes, each a run of the nodes in
     IRI order (a requirement's assignments and deadlines stay together, and so do the lookups of its lines).
-    ``store_path``: where the store is on disk, for a forked process to open it anew; None for an in-memory
-    store, which a forked process reads as inherited. At 1,000 plans this is 96k results, 20 s on one core."""
+    ``store_path``: where the store is on disk (kg.forking.reopened); None for an in-memory store. At 1,000
+    plans this is 96k results, 20 s on one core."""
     nodes = sorted((n for n in focus_nodes if not isinstance(n, BNode)), key=str)
-    if workers < 2 or len(nodes) < FORK_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or len(nodes) < FORK_FROM:
         return Context(store, set(nodes), plan_graphs)
     size = -(-len(nodes) // workers)
-    _FORKED.update(store=store, store_path=store_path, plan_graphs=plan_graphs,
-                   shares=[nodes[i:i + size] for i in range(0, len(nodes), size)])
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_context_in_worker, range(len(_FORKED["shares"])))  # type: ignore[arg-type]
-    finally:
-        _FORKED.clear()
+
+    def read(share: list[Identifier]) -> tuple:
+        return Context(reopened(store, store_path), set(share), plan_graphs).parts()
+
     context = Context(store, set(), plan_graphs)
-    for part in parts:
+    for part in forked_map(read, [nodes[i:i + size] for i in range(0, len(nodes), size)], workers):
         context.add(part)
     return context
-
-
-def _context_in_worker(share: int) -> tuple:
-    path = _FORKED["store_path"]
-    store = _FORKED["store"] if path is None else open_store(path)  # type: ignore[arg-type]
-    return Context(store, set(_FORKED["shares"][share]), _FORKED["plan_graphs"]).parts()  # type: ignore
 
 
 class SourceTexts:

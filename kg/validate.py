@@ -186,7 +186,7 @@ def build_step(build_dir: Path, settings: Settings, plans: object, progress: Pro
     what the changed documents can affect is re-validated (see the module docstring)."""
     from kg.store import open_store
 
-    store = open_store(Path(build_dir) / "store", read_only=False)
+    store = open_store(Path(build_dir) / "store")  # read-only: forked readers open it beside this handle
     previous = None
     if delta is not None and not delta.full("validate"):
         previous = read_results(settings.build / "validation" / RESULTS_FILE)
@@ -194,8 +194,8 @@ def build_step(build_dir: Path, settings: Settings, plans: object, progress: Pro
         summary = validate_build(build_dir, settings, progress, store=store)
     else:
         summary = revalidate(build_dir, settings, store, delta, previous, len(plans), progress)
-    load_quality(store, build_dir, settings)
-    del store  # closes the store before the build folder is swapped in
+    del store  # closed before it is opened for writing
+    load_quality(open_store(Path(build_dir) / "store", read_only=False), build_dir, settings)
     summary.report_dir = settings.build / "validation"  # where it will be once the build is swapped in
     return {"validation": summary}
 

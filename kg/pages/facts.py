@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.store import open_store
+from kg.forking import forked_map, reopened
 from kg.vocab import XSD
 
 INTEGER_TYPES = {str(XSD[name]) for name in (
@@ -85,17 +84,13 @@ class Facts:
         take a minute at 1,000 plans, and one process evaluates and converts rows on one core). Each process
         opens the store anew and sends its rows back pickled, which costs a few per cent of making them."""
         names = sorted(path.stem for path in self.queries_dir.glob("*.rq"))
-        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            for name in names:
-                self.rows(name)
-            return
-        _FORKED.update(facts=self, store_path=store_path)
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for name, rows in pool.imap_unordered(_rows_in_worker, names):
-                    self._cache[(name, ())] = [self._shared(row) for row in rows]
-        finally:
-            _FORKED.clear()
+
+        def run(name: str) -> list[Row]:
+            self.store = reopened(self.store, store_path)  # in a forked process: its own handle
+            return self._rows(name, {})
+
+        for name, rows in zip(names, forked_map(run, names, workers)):
+            self._cache[(name, ())] = [self._shared(row) for row in rows]
 
     def _shared(self, row: Row) -> Row:
         """A row from another process, its strings made the ones other rows hold (pickling keeps that
@@ -122,17 +117,6 @@ class Facts:
                         row[n] = plain(term)
             rows.append(row)
         return rows
-
-
-# What a forked query process inherits (set just before the fork, never pickled).
-_FORKED: dict[str, Any] = {}
-
-
-def _rows_in_worker(name: str) -> tuple[str, list[Row]]:
-    facts: Facts = _FORKED["facts"]
-    if not _FORKED.get("reopened"):  # a forked process opens the store anew rather than share the handle
-        facts.store, _FORKED["reopened"] = open_store(_FORKED["store_path"]), True
-    return name, facts._rows(name, {})
 
 
 def group_by(rows: Iterable[Row], key: str) -> dict[str, list[Row]]:
