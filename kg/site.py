@@ -25,6 +25,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, unescape
 
 import pyoxigraph as ox
+from jinja2 import Environment
 
 from kg import delta as deltas
 from kg.delta import BuildDelta
@@ -33,12 +34,14 @@ from kg.pages import RDF_FORMATS, SiteModel, serialise
 from kg.pages.affected import affected_pages, relabelled, row_digests
 from kg.pages.model import canonical_blanks, page_facts
 from kg.pages.paths import RDF_SUFFIXES, file_for
+from kg.pages.plan_quads import PlanQuads
 from kg.pages.validation import changed_plan_entries
 from kg.search import build_search_index
 from kg.render import environment, render_page, templates_dir
 from kg.settings import Settings
 from kg.incremental import CACHE_DIR
 from kg.store import open_store
+from kg.validate import QUALITY_FILE
 from kg.vocab import Minter
 
 Progress = Callable[[str], None]
@@ -309,6 +312,28 @@ def _render_shard(model: SiteModel, store_path: Path, out: Path, shard: tuple[in
         model.store = model.facts.store = open_store(store_path)
     model.shard, model.keep_described = shard, False
     env = environment(templates_dir(model.settings.site_templates))
+    model.plan_quads = _plan_quads(model) if model.only is None and model.rdf_suffixes else None
+    try:
+        return _render_kinds(model, env, out)
+    finally:
+        if model.plan_quads is not None:
+            model.plan_quads.close()
+            model.plan_quads = None
+
+
+def _plan_quads(model: SiteModel) -> PlanQuads | None:
+    """The quads of this shard's plans, for describing their requirements (kg.pages.plan_quads); None when
+    the build has no graph.nq (the descriptions then read the store)."""
+    build = model.build_dir
+    if not (build / "graph.nq").is_file():
+        return None
+    sources = [build / "graph.nq", *[q for q in [build / "validation" / QUALITY_FILE] if q.is_file()]]
+    plans = model.paths.base + "id/plan/"
+    return PlanQuads.split(sources, model.paths.base, lambda slug: model.mine(plans + slug), build)
+
+
+def _render_kinds(model: SiteModel, env: Environment, out: Path) -> Written:
+    """Every page of the model's shard, kind by kind."""
     written = Written()
     for kind in model.kinds:
         model.fragments.clear()  # rows are shared within a kind's pages; dropping them bounds memory

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from kg import vocab as V
 from kg.pages.facts import Facts, group_by
 from kg.pages.paths import Paths, root_for
+from kg.pages.plan_quads import PlanQuads
 from kg.pages.sources import SourceText, load_source
 from kg.errors import ConfigError
 from kg.settings import Settings
@@ -60,6 +61,8 @@ class SiteModel:
         self.keep_described = True
         # An incremental site re-renders only the pages of these IRIs (kg.pages.affected); None: every page.
         self.only: frozenset[str] | None = None
+        # A renderer describes a plan's requirements from the plan's quads in memory (kg.pages.plan_quads).
+        self.plan_quads: PlanQuads | None = None
         self._plan_prefix = self.paths.base + "id/plan/"
         self.rdf_suffixes = static_rdf_suffixes(settings)
         self._alternates = [a for a in ALTERNATES if a[0] in self.rdf_suffixes]
@@ -170,9 +173,9 @@ class SiteModel:
         return [path for path, (k, _) in self._by_path.items() if k == kind]
 
     # --- RDF descriptions (the .ttl/.nt/.jsonld/.rdf alternates) ---------------------------------
-    def _triples(self, subject: Any = None, obj: Any = None) -> set[ox.Triple]:
+    def _triples(self, subject: Any = None, obj: Any = None, store: ox.Store | None = None) -> set[ox.Triple]:
         """Triples matching a pattern in any graph (a shared node is written into every plan's graph)."""
-        return {quad.triple for quad in self.store.quads_for_pattern(subject, None, obj, None)}
+        return {quad.triple for quad in (store or self.store).quads_for_pattern(subject, None, obj, None)}
 
     def description(self, iri: str) -> list[ox.Triple]:
         """The triples published about one resource: its own; those of the nodes it owns (assignments,
@@ -189,16 +192,27 @@ class SiteModel:
 
     def _describe(self, iri: str) -> list[ox.Triple]:
         node = ox.NamedNode(iri)
-        own = self._triples(node)
-        found = own | {t for t in self._triples(obj=node) if not isinstance(t.subject, ox.BlankNode)}
+        plan = self.plan_quads.plan_of(iri) if self.plan_quads is not None else None
+        if plan is None:
+            read = self._triples
+        else:  # the plan's quads hold its nodes' triples (kg.pages.plan_quads); other nodes: the store
+            plan_iri, plan_store = plan
+
+            def read(subject: Any = None, obj: Any = None) -> set[ox.Triple]:
+                term = subject if subject is not None else obj
+                inside = isinstance(term, ox.BlankNode) or term.value == plan_iri or \
+                    term.value.startswith(plan_iri + "/")
+                return self._triples(subject, obj, plan_store if inside else None)
+        own = read(node)
+        found = own | {t for t in read(obj=node) if not isinstance(t.subject, ox.BlankNode)}
         for triple in own:
             if triple.predicate in OWNED_LINKS:
-                owned = self._triples(triple.object)
+                owned = read(triple.object)
                 found |= owned
                 if triple.predicate == DEADLINE:
                     for inner in owned:
                         if inner.predicate == HAS_END:
-                            found |= self._triples(inner.object)
+                            found |= read(inner.object)
         return canonical_blanks(found)
 
 

@@ -1,0 +1,55 @@
+"""A plan's resources described from the plan's own quads (kg.pages.plan_quads) as from the built store."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from kg.pages.plan_quads import PlanQuads
+from kg.validate import QUALITY_FILE
+
+
+def test_every_resource_of_every_plan_is_described_as_the_store_describes_it(built, site_model):
+    build = built.build_dir
+    quads = PlanQuads.split([build / "graph.nq", build / "validation" / QUALITY_FILE], built.settings.base,
+                            lambda slug: True, build)
+    plans = built.settings.base + "id/plan/"
+    by_plan: dict[str, list[str]] = {}
+    for iri in site_model.page_iris():
+        if iri.startswith(plans):
+            by_plan.setdefault(iri[len(plans):].split("/", 1)[0], []).append(iri)
+    assert len(by_plan) == 5 and set(quads.files) == set(by_plan)
+    try:
+        compared = blank = 0
+        for iris in by_plan.values():
+            # a requirement loads its plan; the plan's other resources (groups, the plan) then use it too
+            for iri in sorted(iris, key=lambda iri: "/requirement/" not in iri):
+                site_model.plan_quads = None
+                expected = site_model._describe(iri)
+                site_model.plan_quads = quads
+                assert site_model._describe(iri) == expected, iri
+                compared += 1
+                blank += any(isinstance(t.object, ox.BlankNode) for t in expected)
+        assert quads.loaded == 5  # each plan's file read once
+        assert compared > 500
+        assert blank > 100  # dated deadlines end at a blank time:Instant, read from the plan's store too
+    finally:
+        site_model.plan_quads = None
+        quads.close()
+    assert not quads.folder.exists()
+
+
+def test_a_plan_file_holds_what_other_graphs_say_of_the_plan(built):
+    """What the plan's graph alone would miss: its requirements' counterparts (the comparisons' graph) and
+    the plan's quality measurements (the quality graph, loaded into the store after graph.nq was written)."""
+    build = built.build_dir
+    quads = PlanQuads.split([build / "graph.nq", build / "validation" / QUALITY_FILE], built.settings.base,
+                            lambda slug: True, build)
+    try:
+        graphs = set()
+        for path in quads.files.values():
+            graphs |= {line.rsplit(b" ", 2)[-2] for line in path.read_bytes().splitlines()}
+        base = built.settings.base.encode()
+        assert b"<" + base + b"graph/comparison>" in graphs
+        assert b"<" + base + b"graph/quality>" in graphs
+    finally:
+        quads.close()
