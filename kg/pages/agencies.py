@@ -33,7 +33,8 @@ def build(model: SiteModel) -> Iterator[Context]:
             "agency": {"label": label, "collective": COLLECTIVE in values(rows, "class"),
                        "qualified": first(rows, "qualified"), "region": model.ref(first(rows, "region")),
                        "alt_labels": [a for a in values(rows, "altLabel") if a != label],
-                       "printed": [{"name": n, "count": c} for n, c in printed.most_common()]},
+                       "printed": [{"name": n, "count": c}  # most often first, then by name
+                                   for n, c in sorted(printed.items(), key=lambda nc: (-nc[1], nc[0]))]},
             "roles": _roles(model, assigned, index),
             "issued": [model.ref(t) for t in values(issued.get(iri, []), "thing")],
             "count": len(values(assigned, "req")),

@@ -42,7 +42,7 @@ def _index(model: SiteModel) -> dict[str, dict[str, Any]]:
             "reconstructed": row.get("alignment") == RECONSTRUCTED, "confidence": row.get("confidence"),
             "agencies": _assignments(model, assignments.get(iri, [])),
             "deadlines": _deadlines(model, deadlines.get(iri, [])),
-            "types": [model.ref(t) for t in values(types.get(iri, []), "type")],
+            "types": [model.ref(t) for t in sorted(values(types.get(iri, []), "type"))],
         }
     return index
 
@@ -96,11 +96,11 @@ def build(model: SiteModel) -> Iterator[Context]:
             "requirement", iri, req["label"], req=req,
             group_path=_group_path(model, groups, req["group"]),
             citations=[model.ref(doc) for doc in values(cites.get(iri, []), "doc")],
-            notes=values(extras.get(iri, []), "note"),
-            targets=values(extras.get(iri, []), "targetText"),
+            notes=sorted(values(extras.get(iri, []), "note")),  # the rows come in no particular order
+            targets=sorted(values(extras.get(iri, []), "targetText")),
             source=model.source_ref(req["source"]),
             counterparts=_counterparts(model, counterparts.get(iri, []), index),
-            unmatched=[model.ref(c) for c in values(counterparts.get(iri, []), "unmatchedIn")],
+            unmatched=[model.ref(c) for c in sorted(values(counterparts.get(iri, []), "unmatchedIn"))],
             quote=source.quote(req["first"], req["last"]) if source else [],
             previous=model.ref(siblings[i - 1]) if i > 0 else None,
             next=model.ref(siblings[i + 1]) if i + 1 < len(siblings) else None,
@@ -118,7 +118,9 @@ def _counterparts(model: SiteModel, rows: list[dict], index: dict[str, dict]) ->
                     "relation_en": model.label(row.get("relation"), "en"),
                     "similarity": row.get("similarity"),
                     "comparison": model.ref(row.get("comparison"))})
-    return sorted(out, key=lambda c: -(c["similarity"] or 0))
+    # most similar first; then by plan and place in it, whatever order the rows came in
+    return sorted(out, key=lambda c: (-(c["similarity"] or 0), c["req"]["plan"]["iri"], c["req"]["order"] or 0,
+                                      c["req"]["iri"]))
 
 
 def _by_plan(index: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
