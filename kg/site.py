@@ -190,11 +190,14 @@ def _write(store: ox.Store, build_dir: Path, out: Path, settings: Settings, prog
         _copy_static(settings.site_templates / "static", out / "static")
         summary.bytes += _folder_bytes(out / "static")
     packing = _write_dumps(build_dir, out / "dumps")
+    plans = None
     try:
+        plans = _plan_quads(build_dir, settings.base, progress)
         progress("running the page queries")
         facts = page_facts(store, settings)
-        facts.prefetch(build_dir / "store", settings.workers)
+        facts.prefetch(build_dir / "store", settings.workers, plans)
         model = SiteModel(store, settings, build_dir=build_dir, site_dir=out, facts=facts)
+        model.plan_quads = plans
         summary.bytes += _copy_sources(model, out)
         _copy_validation(build_dir / "validation", out / "validation")
         summary.bytes += _folder_bytes(out / "validation")
@@ -221,6 +224,8 @@ def _write(store: ox.Store, build_dir: Path, out: Path, settings: Settings, prog
         model.only = None
         _write_text(build_dir / ROWS, json.dumps(rows, separators=(",", ":"), sort_keys=True))
     finally:
+        if plans is not None:
+            plans.close()
         packing.join()
     if packing.error is not None:
         raise packing.error
@@ -312,24 +317,17 @@ def _render_shard(model: SiteModel, store_path: Path, out: Path, shard: tuple[in
         model.store = model.facts.store = open_store(store_path)
     model.shard, model.keep_described = shard, False
     env = environment(templates_dir(model.settings.site_templates))
-    model.plan_quads = _plan_quads(model) if model.only is None and model.rdf_suffixes else None
-    try:
-        return _render_kinds(model, env, out)
-    finally:
-        if model.plan_quads is not None:
-            model.plan_quads.close()
-            model.plan_quads = None
+    return _render_kinds(model, env, out)
 
 
-def _plan_quads(model: SiteModel) -> PlanQuads | None:
-    """The quads of this shard's plans, for describing their requirements (kg.pages.plan_quads); None when
-    the build has no graph.nq (the descriptions then read the store)."""
-    build = model.build_dir
+def _plan_quads(build: Path, base: str, progress: Progress) -> PlanQuads | None:
+    """Each plan's quads, for the plan-scoped page queries and describing requirements
+    (kg.pages.plan_quads); None when the build has no graph.nq (both then read the store)."""
     if not (build / "graph.nq").is_file():
         return None
+    progress("splitting the quads by plan")
     sources = [build / "graph.nq", *[q for q in [build / "validation" / QUALITY_FILE] if q.is_file()]]
-    plans = model.paths.base + "id/plan/"
-    return PlanQuads.split(sources, model.paths.base, lambda slug: model.mine(plans + slug), build)
+    return PlanQuads.split(sources, base, lambda slug: True, build)
 
 
 def _render_kinds(model: SiteModel, env: Environment, out: Path) -> Written:

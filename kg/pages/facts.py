@@ -1,7 +1,14 @@
-"""Run the page queries (site/queries/*.rq) over the store once and hand back rows of plain Python values."""
+"""Run the page queries (site/queries/*.rq) over the store once and hand back rows of plain Python values.
+
+A query whose text says ``# scope: plan ?var`` matches, for each row, only triples about the resource of
+one plan that ``?var`` names (its requirement, group …). The static site runs such a query on each plan's
+own quads in memory (kg.pages.plan_quads) rather than on the built store, whose terms cost ~10 µs a quad to
+read back, and keeps each plan's rows about its own resources: the same rows, in plan order.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -10,6 +17,7 @@ import pyoxigraph as ox
 
 from kg.errors import KgError
 from kg.forking import forked_map, reopened
+from kg.pages.plan_quads import PlanQuads
 from kg.vocab import XSD
 
 INTEGER_TYPES = {str(XSD[name]) for name in (
@@ -18,6 +26,8 @@ BOOLEAN = str(XSD.boolean)
 DECIMAL_TYPES = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
 
 Row = dict[str, Any]
+PLAN_SCOPE = re.compile(r"^#\s*scope:\s*plan\s+\?(\w+)", re.MULTILINE)
+PLANS_PER_TASK = 25  # plan-scoped queries are handed to the forked processes this many plans at a time
 
 
 def plain(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Any:
@@ -62,12 +72,18 @@ class Facts:
                 raise KgError(f"{path}: page query missing ({error.strerror})") from None
         return self._texts[name]
 
-    def solutions(self, name: str, **bindings: str) -> Iterable[ox.QuerySolution]:
-        """Raw solutions of a page query; keyword arguments bind variables to IRIs."""
+    def plan_key(self, name: str) -> str | None:
+        """The variable of a plan-scoped query (``# scope: plan ?var``), else None."""
+        found = PLAN_SCOPE.search(self.text(name))
+        return found.group(1) if found else None
+
+    def solutions(self, name: str, store: ox.Store | None = None, **bindings: str) -> Iterable[ox.QuerySolution]:
+        """Raw solutions of a page query (over ``store``, else the built store); keyword arguments bind
+        variables to IRIs."""
         substitutions = {ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()}
         try:
-            return self.store.query(self.text(name), use_default_graph_as_union=True,
-                                    substitutions=substitutions or None)
+            return (store or self.store).query(self.text(name), use_default_graph_as_union=True,
+                                               substitutions=substitutions or None)
         except SyntaxError as error:
             raise KgError(f"{self.queries_dir / name}.rq: {error}") from None
 
@@ -79,18 +95,43 @@ class Facts:
             found = self._cache[key] = self._rows(name, bindings)
         return found
 
-    def prefetch(self, store_path: Path, workers: int) -> None:
+    def prefetch(self, store_path: Path, workers: int, plans: PlanQuads | None = None) -> None:
         """Run every page query now, ``workers`` at a time in forked processes (the static site: the queries
         take a minute at 1,000 plans, and one process evaluates and converts rows on one core). Each process
-        opens the store anew and sends its rows back pickled, which costs a few per cent of making them."""
+        opens the store anew and sends its rows back pickled, which costs a few per cent of making them.
+        With ``plans``, the plan-scoped queries run plan by plan on each plan's quads."""
         names = sorted(path.stem for path in self.queries_dir.glob("*.rq"))
+        scoped = [name for name in names if plans is not None and self.plan_key(name)]
+        slugs = sorted(plans.files) if plans is not None and scoped else []
+        tasks: list[str | tuple[str, ...]] = [name for name in names if name not in scoped]
+        tasks += [tuple(slugs[i:i + PLANS_PER_TASK]) for i in range(0, len(slugs), PLANS_PER_TASK)]
 
-        def run(name: str) -> list[Row]:
+        def run(task: str | tuple[str, ...]) -> list[Row] | dict[str, list[Row]]:
             self.store = reopened(self.store, store_path)  # in a forked process: its own handle
-            return self._rows(name, {})
+            return self._rows(task, {}) if isinstance(task, str) else self._plan_rows(scoped, task, plans)
 
-        for name, rows in zip(names, forked_map(run, names, workers)):
-            self._cache[(name, ())] = [self._shared(row) for row in rows]
+        for name in scoped:
+            self._cache[(name, ())] = []
+        for task, rows in zip(tasks, forked_map(run, tasks, workers)):
+            if isinstance(task, str):
+                self._cache[(task, ())] = [self._shared(row) for row in rows]
+            else:  # a run of plans in slug order, so the rows stay in plan order
+                for name, found in rows.items():
+                    self._cache[(name, ())].extend(self._shared(row) for row in found)
+
+    def _plan_rows(self, names: list[str], slugs: tuple[str, ...], plans: PlanQuads | None) -> dict[str, list[Row]]:
+        """The rows of plan-scoped queries for these plans, each run on the plan's own quads and kept for
+        the rows about the plan's resources."""
+        assert plans is not None
+        out: dict[str, list[Row]] = {name: [] for name in names}
+        for slug in slugs:
+            store, plan = plans.store_of(slug), plans.plan_iri(slug)
+            inside = plan + "/"
+            for name in names:
+                key = self.plan_key(name)
+                out[name] += [row for row in self._rows(name, {}, store)
+                              if (value := row.get(key)) == plan or (type(value) is str and value.startswith(inside))]
+        return out
 
     def _shared(self, row: Row) -> Row:
         """A row from another process, its strings made the ones other rows hold (pickling keeps that
@@ -101,8 +142,8 @@ class Facts:
                 row[key] = strings.setdefault(value, value)
         return row
 
-    def _rows(self, name: str, bindings: dict[str, str]) -> list[Row]:
-        result = self.solutions(name, **bindings)
+    def _rows(self, name: str, bindings: dict[str, str], store: ox.Store | None = None) -> list[Row]:
+        result = self.solutions(name, store, **bindings)
         names = [v.value for v in result.variables]
         rows = []
         iris, named = self._iris, ox.NamedNode

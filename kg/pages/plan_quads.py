@@ -5,12 +5,14 @@ own. Parsing N-Quads costs ~1.3 µs a quad. A requirement's description is ~50 t
 requirements, so a renderer describes a plan's requirements from the plan's own quads, loaded once into an
 in-memory store (~12 ms a plan), at a quarter of the cost (0.2 ms a requirement instead of 0.8 ms).
 
-A renderer first splits the build's quads (graph.nq, and the quality graph loaded into the store after
-graph.nq was written: together all the store holds) into a file per plan of its share. A plan's file holds
-every quad of the plan's graph and every quad, in any graph, that names one of the plan's IRIs (the plan's
-own IRI and those under it). So it holds every triple whose subject or object is one of the plan's
-resources, and the triples of the plan's blank nodes, which the lifter writes into the plan's graph only:
-what SiteModel reads to describe one of them. A node outside the plan is read from the built store.
+The site first splits the build's quads (graph.nq, and the quality graph loaded into the store after
+graph.nq was written: together all the store holds) into a file per plan. A plan's file holds every quad
+of the plan's graph and every quad, in any graph, that names one of the plan's IRIs (the plan's own IRI and
+those under it) or a comparison of the plan with another (``id/comparison/{plan}--{other}``: its pairs
+name the other plan's requirements too). So it holds every triple whose subject or object is one of the
+plan's resources, the triples of the plan's blank nodes (the lifter writes them into the plan's graph
+only) and the whole of its comparisons: what SiteModel reads to describe one of its resources, and what
+the plan-scoped page queries match (kg.pages.facts). A node outside the plan is read from the built store.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ LOAD_FOR = "/requirement/"  # a plan's file is loaded for its requirements, ~65 
 
 
 class PlanQuads:
-    """The per-plan files of one renderer's share, and the plan loaded last."""
+    """The per-plan files, and the plan loaded last (each process that reads them has its own)."""
 
     def __init__(self, folder: Path, files: dict[str, Path], base: str) -> None:
         self.folder, self.files = folder, files
@@ -50,7 +52,8 @@ class PlanQuads:
         return cls(folder, files, base)
 
     def close(self) -> None:
-        self._store = None
+        """Remove the files; the site's resources are then described from the store again."""
+        self._slug, self._store, self.files = None, None, {}
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def plan_of(self, iri: str) -> tuple[str, ox.Store] | None:
@@ -59,28 +62,36 @@ class PlanQuads:
         if not iri.startswith(self._plans):
             return None
         slug = iri[len(self._plans):].split("/", 1)[0]
-        if slug != self._slug:
-            if LOAD_FOR not in iri or slug not in self.files:
-                return None
+        if slug != self._slug and (LOAD_FOR not in iri or slug not in self.files):
+            return None
+        return self._plans + slug, self.store_of(slug)
+
+    def plan_iri(self, slug: str) -> str:
+        return self._plans + slug
+
+    def store_of(self, slug: str) -> ox.Store:
+        """The plan's quads in an in-memory store (loaded unless it is the plan loaded last)."""
+        if slug != self._slug or self._store is None:
+            self._store = None  # the previous plan's store is let go before the next is loaded
             self._store = ox.Store()
             self._store.bulk_load(path=str(self.files[slug]), format=ox.RdfFormat.N_QUADS)
             self._slug, self.loaded = slug, self.loaded + 1
-        assert self._store is not None
-        return self._plans + slug, self._store
+        return self._store
 
 
 def split_by_plan(lines: Iterable[bytes], base: str, wanted: Callable[[str], bool], folder: Path) -> dict[str, Path]:
-    """Write each N-Quads line to the file of every wanted plan it names (``<base>id/plan/{slug}…`` or the
-    plan's graph ``<base>graph/plan/{slug}``); returns the files by slug."""
-    named = re.compile(rb"<" + re.escape(base.encode()) + rb"(?:id|graph)/plan/([^/>]+)")
-    marker = b"/plan/"
+    """Write each N-Quads line to the file of every wanted plan it names (``<base>id/plan/{slug}…``, the
+    plan's graph ``<base>graph/plan/{slug}``, a comparison ``<base>id/comparison/{slug}--{other}…``);
+    returns the files by slug."""
+    named = re.compile(rb"<" + re.escape(base.encode()) +
+                       rb"(?:(?:id|graph)/plan/([^/>]+)|id/comparison/([^/>]+?)--([^/>]+?)[/>])")
     held: dict[bytes, list[bytes] | None] = {}  # by slug; None: a plan not wanted
     files: dict[str, Path] = {}
     size = 0
     for line in lines:
-        if marker not in line:
+        if b"/plan/" not in line and b"/comparison/" not in line:
             continue
-        for slug in set(named.findall(line)):
+        for slug in {slug for found in named.findall(line) for slug in found if slug}:
             if slug not in held:
                 held[slug] = [] if wanted(slug.decode("utf-8")) else None
             kept = held[slug]

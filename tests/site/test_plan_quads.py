@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+import pytest
 
 from kg.pages.plan_quads import PlanQuads
 from kg.validate import QUALITY_FILE
@@ -53,3 +54,32 @@ def test_a_plan_file_holds_what_other_graphs_say_of_the_plan(built):
         assert b"<" + base + b"graph/quality>" in graphs
     finally:
         quads.close()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_plan_scoped_page_queries_give_the_rows_the_whole_store_gives(built, store, workers):
+    from kg.pages.facts import Facts
+
+    build = built.build_dir
+    queries = built.settings.site_templates / "queries"
+    quads = PlanQuads.split([build / "graph.nq", build / "validation" / QUALITY_FILE], built.settings.base,
+                            lambda slug: True, build)
+    try:
+        by_plan, whole = Facts(store, queries), Facts(store, queries)
+        by_plan.prefetch(built.settings.store_path, workers, quads)
+        scoped = [name for name in ("requirements", "assignments", "deadlines", "requirement-types",
+                                    "requirement-extras", "counterparts", "groups") if by_plan.plan_key(name)]
+        assert len(scoped) == 7
+        for name in scoped:
+            expected = whole.rows(name)
+            got = by_plan.rows(name)
+            assert len(got) == len(expected) and sorted(map(_key, got)) == sorted(map(_key, expected)), name
+        # in plan order, as the query orders them; and the counterparts found across plans' quads
+        assert [r["plan"] for r in by_plan.rows("requirements")] == [r["plan"] for r in whole.rows("requirements")]
+        assert any("other" in row for row in by_plan.rows("counterparts"))
+    finally:
+        quads.close()
+
+
+def _key(row: dict) -> str:
+    return repr(sorted(row.items()))
