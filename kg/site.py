@@ -327,7 +327,7 @@ def _plan_quads(build: Path, base: str, progress: Progress) -> PlanQuads | None:
         return None
     progress("splitting the quads by plan")
     sources = [build / "graph.nq", *[q for q in [build / "validation" / QUALITY_FILE] if q.is_file()]]
-    return PlanQuads.split(sources, base, lambda slug: True, build)
+    return PlanQuads.split(sources, base, build)
 
 
 def _render_kinds(model: SiteModel, env: Environment, out: Path) -> Written:

@@ -126,11 +126,10 @@ class Facts:
         out: dict[str, list[Row]] = {name: [] for name in names}
         for slug in slugs:
             store, plan = plans.store_of(slug), plans.plan_iri(slug)
-            inside = plan + "/"
             for name in names:
                 key = self.plan_key(name)
                 out[name] += [row for row in self._rows(name, {}, store)
-                              if (value := row.get(key)) == plan or (type(value) is str and value.startswith(inside))]
+                              if type(value := row.get(key)) is str and plans.holds(plan, value)]
         return out
 
     def _shared(self, row: Row) -> Row:

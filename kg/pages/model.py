@@ -200,8 +200,7 @@ class SiteModel:
 
             def read(subject: Any = None, obj: Any = None) -> set[ox.Triple]:
                 term = subject if subject is not None else obj
-                inside = isinstance(term, ox.BlankNode) or term.value == plan_iri or \
-                    term.value.startswith(plan_iri + "/")
+                inside = isinstance(term, ox.BlankNode) or PlanQuads.holds(plan_iri, term.value)
                 return self._triples(subject, obj, plan_store if inside else None)
         own = read(node)
         found = own | {t for t in read(obj=node) if not isinstance(t.subject, ox.BlankNode)}

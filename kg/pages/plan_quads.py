@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -40,12 +40,12 @@ class PlanQuads:
         self.loaded = 0  # plan files loaded (a plan's requirements are rendered together, so one each)
 
     @classmethod
-    def split(cls, sources: Iterable[Path], base: str, wanted: Callable[[str], bool], parent: Path) -> PlanQuads:
-        """The quads of the wanted plans (by slug), split out of ``sources`` into a temporary folder under
-        ``parent``; `close` removes it."""
+    def split(cls, sources: Iterable[Path], base: str, parent: Path) -> PlanQuads:
+        """Every plan's quads, split out of ``sources`` into a temporary folder under ``parent``; `close`
+        removes it."""
         folder = Path(tempfile.mkdtemp(prefix=".plan-quads-", dir=parent))
         try:
-            files = split_by_plan(_lines(sources), base, wanted, folder)
+            files = split_by_plan(_lines(sources), base, folder)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
@@ -69,6 +69,11 @@ class PlanQuads:
     def plan_iri(self, slug: str) -> str:
         return self._plans + slug
 
+    @staticmethod
+    def holds(plan_iri: str, iri: str) -> bool:
+        """Whether an IRI is the plan's or one of its resources' (under it)."""
+        return iri == plan_iri or iri.startswith(plan_iri + "/")
+
     def store_of(self, slug: str) -> ox.Store:
         """The plan's quads in an in-memory store (loaded unless it is the plan loaded last)."""
         if slug != self._slug or self._store is None:
@@ -79,25 +84,21 @@ class PlanQuads:
         return self._store
 
 
-def split_by_plan(lines: Iterable[bytes], base: str, wanted: Callable[[str], bool], folder: Path) -> dict[str, Path]:
-    """Write each N-Quads line to the file of every wanted plan it names (``<base>id/plan/{slug}…``, the
+def split_by_plan(lines: Iterable[bytes], base: str, folder: Path) -> dict[str, Path]:
+    """Write each N-Quads line to the file of every plan it names (``<base>id/plan/{slug}…``, the
     plan's graph ``<base>graph/plan/{slug}``, a comparison ``<base>id/comparison/{slug}--{other}…``);
     returns the files by slug."""
     named = re.compile(rb"<" + re.escape(base.encode()) +
                        rb"(?:(?:id|graph)/plan/([^/>]+)|id/comparison/([^/>]+?)--([^/>]+?)[/>])")
-    held: dict[bytes, list[bytes] | None] = {}  # by slug; None: a plan not wanted
+    held: dict[bytes, list[bytes]] = {}  # by slug
     files: dict[str, Path] = {}
     size = 0
     for line in lines:
         if b"/plan/" not in line and b"/comparison/" not in line:
             continue
         for slug in {slug for found in named.findall(line) for slug in found if slug}:
-            if slug not in held:
-                held[slug] = [] if wanted(slug.decode("utf-8")) else None
-            kept = held[slug]
-            if kept is not None:
-                kept.append(line)
-                size += len(line)
+            held.setdefault(slug, []).append(line)
+            size += len(line)
         if size > FLUSH_BYTES:
             _flush(held, folder, files)
             size = 0
@@ -105,7 +106,7 @@ def split_by_plan(lines: Iterable[bytes], base: str, wanted: Callable[[str], boo
     return files
 
 
-def _flush(held: dict[bytes, list[bytes] | None], folder: Path, files: dict[str, Path]) -> None:
+def _flush(held: dict[bytes, list[bytes]], folder: Path, files: dict[str, Path]) -> None:
     """Append the lines held to their plans' files (named by number: a slug need not be a file name)."""
     for slug, lines in held.items():
         if lines:

@@ -10,9 +10,7 @@ from kg.validate import QUALITY_FILE
 
 
 def test_every_resource_of_every_plan_is_described_as_the_store_describes_it(built, site_model):
-    build = built.build_dir
-    quads = PlanQuads.split([build / "graph.nq", build / "validation" / QUALITY_FILE], built.settings.base,
-                            lambda slug: True, build)
+    quads = split(built)
     plans = built.settings.base + "id/plan/"
     by_plan: dict[str, list[str]] = {}
     for iri in site_model.page_iris():
@@ -42,9 +40,7 @@ def test_every_resource_of_every_plan_is_described_as_the_store_describes_it(bui
 def test_a_plan_file_holds_what_other_graphs_say_of_the_plan(built):
     """What the plan's graph alone would miss: its requirements' counterparts (the comparisons' graph) and
     the plan's quality measurements (the quality graph, loaded into the store after graph.nq was written)."""
-    build = built.build_dir
-    quads = PlanQuads.split([build / "graph.nq", build / "validation" / QUALITY_FILE], built.settings.base,
-                            lambda slug: True, build)
+    quads = split(built)
     try:
         graphs = set()
         for path in quads.files.values():
@@ -60,10 +56,8 @@ def test_a_plan_file_holds_what_other_graphs_say_of_the_plan(built):
 def test_plan_scoped_page_queries_give_the_rows_the_whole_store_gives(built, store, workers):
     from kg.pages.facts import Facts
 
-    build = built.build_dir
     queries = built.settings.site_templates / "queries"
-    quads = PlanQuads.split([build / "graph.nq", build / "validation" / QUALITY_FILE], built.settings.base,
-                            lambda slug: True, build)
+    quads = split(built)
     try:
         by_plan, whole = Facts(store, queries), Facts(store, queries)
         by_plan.prefetch(built.settings.store_path, workers, quads)
@@ -83,3 +77,9 @@ def test_plan_scoped_page_queries_give_the_rows_the_whole_store_gives(built, sto
 
 def _key(row: dict) -> str:
     return repr(sorted(row.items()))
+
+
+def split(built) -> PlanQuads:
+    """The session build's quads split by plan, as the site splits them."""
+    build = built.build_dir
+    return PlanQuads.split([build / "graph.nq", build / "validation" / QUALITY_FILE], built.settings.base, build)
