@@ -6,7 +6,6 @@ same mapping code serves `kg lift` (an rdflib Dataset) and `kg build` (this file
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import IO
 
@@ -88,7 +87,6 @@ class GraphSink:
 # --- whole N-Quads files ----------------------------------------------------------------------------
 # The graph label ends every line we write ("<s> <p> <o> <g> .\n": literals escape their line breaks), so
 # " <…> .\n" can only match it: the object before it is followed by the label, not by " .\n".
-_GRAPH_LABEL = re.compile(rb" <[^<>\s]*> \.\n")
 CHUNK = 1 << 26  # bytes read at a time when rewriting a file
 
 
@@ -102,12 +100,22 @@ def drop_graph_names(source: Path, target: Path) -> int:
             chunk = rest + chunk
             end = chunk.rfind(b"\n") + 1
             rest = chunk[end:]
-            done = _GRAPH_LABEL.sub(b" .\n", chunk[:end])
-            lines += done.count(b"\n")
-            triples.write(done)
+            done = _without_graph(chunk[:end].split(b"\n")[:-1], source)
+            lines += len(done)
+            triples.write(b"".join(done))
         if rest.strip():
             raise ValueError(f"{source}: the last line does not end with a line break")
     return lines
+
+
+def _without_graph(lines: list[bytes], source: Path) -> list[bytes]:
+    """Each N-Quads line as its triple: cut before the last IRI (the graph's; a regular expression searching
+    for it from every " <" took 2.5 times as long)."""
+    try:
+        return [line[:line.rindex(b" <")] + b" .\n" for line in lines]
+    except ValueError:
+        bad = next(line for line in lines if b" <" not in line)
+        raise ValueError(f"{source}: a line names no graph: {bad[:200]!r}") from None
 
 
 class RepeatFilter:

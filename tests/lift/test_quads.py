@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from rdflib import BNode, Literal, URIRef
 
 from kg.quads import XSD_STRING, QuadWriter, RepeatFilter, drop_graph_names, nt_term
@@ -56,6 +57,13 @@ def test_graph_names_are_dropped_line_for_line(tmp_path: Path) -> None:
         '<http://x/r/1> <http://x/text> "见 <http://x/g> .\\n下文" .\n'
         '<http://x/r/1> <http://x/cites> <http://x/d/1> .\n'
         '_:b0 <http://x/date> "2018-12-31"^^<http://www.w3.org/2001/XMLSchema#date> .\n')
+
+
+def test_a_line_without_its_graph_is_named(tmp_path: Path) -> None:
+    quads = tmp_path / "graph.nq"
+    quads.write_text('<http://x/r/1> <http://x/text> "x" <http://x/g> .\n_:b0 _:b1 "y" .\n', "utf-8")
+    with pytest.raises(ValueError, match=r"graph\.nq: a line names no graph: b'_:b0 _:b1"):
+        drop_graph_names(quads, tmp_path / "graph.nt")
 
 
 def test_the_dumps_hold_what_the_store_holds(built, store) -> None:
