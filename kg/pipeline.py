@@ -28,6 +28,7 @@ from kg.errors import KgError
 from kg.incremental import CACHE_DIR, BuildCache, source_sha256
 from kg.lift import lift_document
 from kg.normalise.model import LiftedPlan
+from kg.pages import plan_quads
 from kg.quads import QuadWriter, RepeatFilter, drop_graph_names
 from kg.rdf import PlanWriter, provenance
 from kg.settings import Settings
@@ -288,18 +289,21 @@ def write_dumps(store: ox.Store | None, folder: Path, quads: Path | None = None)
 
 class Dumping:
     """write_dumps from the quads file in a process of its own, so that the dumps overlap validation: the
-    conversions pass every quad through Python objects, which would hold this process's interpreter.
+    conversions pass every quad through Python objects, which would hold this process's interpreter. A
+    second process splits the quads by plan for the site meanwhile (kg.pages.plan_quads.prepare).
     The quads file becomes graph.nq at once (moved); ``wait`` before reading the other dumps."""
 
-    def __init__(self, folder: Path, quads: Path) -> None:
+    def __init__(self, folder: Path, quads: Path, base: str) -> None:
         quads.replace(folder / "graph.nq")
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("spawn"))
-        self._done = self._pool.submit(write_dumps, None, folder, folder / "graph.nq")
+        self._pool = ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("spawn"))
+        self._done = [self._pool.submit(write_dumps, None, folder, folder / "graph.nq"),
+                      self._pool.submit(plan_quads.prepare, folder / "graph.nq", base, folder / plan_quads.SPLIT_DIR)]
 
     def wait(self) -> None:
         """Until the dumps are written; a failure in the dumping process is raised here."""
         try:
-            self._done.result()
+            for done in self._done:
+                done.result()
         finally:
             self._pool.shutdown(cancel_futures=True)
 
@@ -340,7 +344,8 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSumma
         summary.extra["reused from the previous build"] = cache.counts()
         summary.extra["store"] = how
         progress("writing dumps (in the background)")
-        _post_build(tmp, settings, built, delta, Dumping(tmp, lifted), summary, progress)
+        _post_build(tmp, settings, built, delta, Dumping(tmp, lifted, settings.base), summary, progress)
+        shutil.rmtree(tmp / plan_quads.SPLIT_DIR, ignore_errors=True)  # the site's, not the build's
         manifest = _manifest(built, summary, started) | {"inputs": deltas.stage_inputs(settings)}
         manifest = json.dumps(manifest, ensure_ascii=False, indent=2)
         (tmp / "manifest.json").write_text(manifest, "utf-8")

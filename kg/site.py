@@ -34,7 +34,7 @@ from kg.pages import RDF_FORMATS, SiteModel, serialise
 from kg.pages.affected import affected_pages, relabelled, row_digests
 from kg.pages.model import canonical_blanks, page_facts
 from kg.pages.paths import RDF_SUFFIXES, file_for
-from kg.pages.plan_quads import PlanQuads
+from kg.pages.plan_quads import SPLIT_DIR, PlanQuads
 from kg.pages.validation import changed_plan_entries
 from kg.search import build_search_index
 from kg.render import environment, render_page, templates_dir
@@ -322,12 +322,18 @@ def _render_shard(model: SiteModel, store_path: Path, out: Path, shard: tuple[in
 
 def _plan_quads(build: Path, base: str, progress: Progress) -> PlanQuads | None:
     """Each plan's quads, for the plan-scoped page queries and describing requirements
-    (kg.pages.plan_quads); None when the build has no graph.nq (both then read the store)."""
+    (kg.pages.plan_quads): split by `kg build` beside validation, with the quality graph added here, or
+    split here; None when the build has no graph.nq (both then read the store)."""
+    quality = [q for q in [build / "validation" / QUALITY_FILE] if q.is_file()]
+    prepared = PlanQuads.prepared(build / SPLIT_DIR, base)
+    if prepared is not None:
+        progress("adding the quality graph to the quads split by plan")
+        prepared.add(quality)
+        return prepared
     if not (build / "graph.nq").is_file():
         return None
     progress("splitting the quads by plan")
-    sources = [build / "graph.nq", *[q for q in [build / "validation" / QUALITY_FILE] if q.is_file()]]
-    return PlanQuads.split(sources, base, build)
+    return PlanQuads.split([build / "graph.nq", *quality], base, build)
 
 
 def _render_kinds(model: SiteModel, env: Environment, out: Path) -> Written:

@@ -52,6 +52,27 @@ def test_a_plan_file_holds_what_other_graphs_say_of_the_plan(built):
         quads.close()
 
 
+def test_the_split_prepared_beside_validation_is_the_split_the_site_makes(built, tmp_path):
+    """`kg build` splits graph.nq while validation runs and the site adds the quality graph: the same files,
+    line for line, as splitting both at once; the finished build keeps none of it."""
+    from kg.pages.plan_quads import SPLIT_DIR, prepare
+
+    build = built.build_dir
+    assert not (build / SPLIT_DIR).exists()
+    prepare(build / "graph.nq", built.settings.base, tmp_path / SPLIT_DIR)
+    assert PlanQuads.prepared(tmp_path / "elsewhere", built.settings.base) is None
+    prepared, whole = PlanQuads.prepared(tmp_path / SPLIT_DIR, built.settings.base), split(built)
+    try:
+        prepared.add([build / "validation" / QUALITY_FILE])
+        assert set(prepared.files) == set(whole.files) and len(whole.files) == 5
+        for slug, path in whole.files.items():
+            assert prepared.files[slug].read_bytes() == path.read_bytes(), slug
+        assert b"/graph/quality>" in prepared.files["kunming-panlong-2018"].read_bytes()
+    finally:
+        prepared.close()
+        whole.close()
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_plan_scoped_page_queries_give_the_rows_the_whole_store_gives(built, store, workers):
     from kg.pages.facts import Facts
