@@ -18,9 +18,10 @@ For each size a synthetic corpus is generated (bench/corpus.py: real rows recomb
 End to end is build + queries. Peak memory is the proportional set size (PSS, /proc/PID/smaps_rollup, Linux)
 of the process and its children (pool workers, the search indexer), sampled every 0.2 s, or less often when
 a sample costs more (a sample of a 3 GB build takes ~50 ms: the sampler stays under 3 % of a core); PSS
-counts pages that forked workers share once. A build that runs longer than --limit seconds or above --max-mb is stopped
-and shown as such. Each row gives seconds, the cost per plan (linear growth shows as a constant) and the
-peak. No pass/fail exit code: the figures are for reading.
+counts pages that forked workers share once. A build that runs longer than --limit seconds or above --max-mb
+is stopped and shown as such. Each row gives seconds, the cost per plan (linear growth shows as a constant)
+and the peak. No pass/fail exit code: the figures are for reading.
+
 
 --drop-caches (root, Linux) empties the kernel's page cache before each measured run. On a small VM a page
 cache filled by the previous size's gigabytes of pages costs the next run seconds of system time in
@@ -148,9 +149,9 @@ def measured(command: list[str], limit: float, max_mb: float, stage_of_line=None
     stopped = ""
     while child.poll() is None:
         now = time.perf_counter() - started
-        cost = time.thread_time()
+        sampling = time.thread_time()
         samples.append((now, _pss_mb(_children(child.pid))))
-        cost = time.thread_time() - cost
+        cost = time.thread_time() - sampling
         if now > limit or samples[-1][1] > max_mb:
             stopped = f"{now:.0f} s" if now > limit else f"{samples[-1][1]:.0f} MB"
             os.killpg(child.pid, signal.SIGKILL)

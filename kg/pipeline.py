@@ -296,11 +296,12 @@ class Dumping:
     def __init__(self, folder: Path, quads: Path, base: str) -> None:
         quads.replace(folder / "graph.nq")
         self._pool = ProcessPoolExecutor(max_workers=2, mp_context=mp.get_context("spawn"))
-        self._done = [self._pool.submit(write_dumps, None, folder, folder / "graph.nq"),
-                      self._pool.submit(plan_quads.prepare, folder / "graph.nq", base, folder / plan_quads.SPLIT_DIR)]
+        nquads = folder / "graph.nq"
+        self._done = [self._pool.submit(write_dumps, None, folder, nquads),
+                      self._pool.submit(plan_quads.prepare, nquads, base, folder / plan_quads.SPLIT_DIR)]
 
     def wait(self) -> None:
-        """Until the dumps are written; a failure in the dumping process is raised here."""
+        """Until the dumps and the split are written; a failure in either process is raised here."""
         try:
             for done in self._done:
                 done.result()

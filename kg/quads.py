@@ -113,8 +113,8 @@ def _without_graph(lines: list[bytes], source: Path) -> list[bytes]:
     after which only " ." may follow. A line whose end is not an IRI and " ." names no graph: an error, not
     a wrong triple."""
     cuts = [line.rfind(b" <") for line in lines]
-    if any(cut < 0 or line.count(b" ", cut + 1) != 1 for line, cut in zip(lines, cuts)):
-        bad = next(line for line, cut in zip(lines, cuts) if cut < 0 or line.count(b" ", cut + 1) != 1)
+    bad = next((line for line, cut in zip(lines, cuts) if cut < 0 or line.count(b" ", cut + 1) != 1), None)
+    if bad is not None:
         raise ValueError(f"{source}: a line names no graph: {bad[:200]!r}")
     return [line[:cut] + b" .\n" for line, cut in zip(lines, cuts)]
 

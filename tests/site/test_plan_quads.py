@@ -55,15 +55,22 @@ def test_a_plan_file_holds_what_other_graphs_say_of_the_plan(built):
 def test_the_split_prepared_beside_validation_is_the_split_the_site_makes(built, tmp_path):
     """`kg build` splits graph.nq while validation runs and the site adds the quality graph: the same files,
     line for line, as splitting both at once; the finished build keeps none of it."""
-    from kg.pages.plan_quads import SPLIT_DIR, prepare
+    import shutil
 
-    build = built.build_dir
+    from kg.pages.plan_quads import SPLIT_DIR, prepare
+    from kg.site import _plan_quads
+
+    build, base = built.build_dir, built.settings.base
     assert not (build / SPLIT_DIR).exists()
-    prepare(build / "graph.nq", built.settings.base, tmp_path / SPLIT_DIR)
-    assert PlanQuads.prepared(tmp_path / "elsewhere", built.settings.base) is None
-    prepared, whole = PlanQuads.prepared(tmp_path / SPLIT_DIR, built.settings.base), split(built)
+    assert PlanQuads.prepared(tmp_path / SPLIT_DIR, base) is None
+    prepare(build / "graph.nq", base, tmp_path / SPLIT_DIR)  # tmp_path: a build being assembled
+    (tmp_path / "validation").mkdir()
+    shutil.copy(build / "validation" / QUALITY_FILE, tmp_path / "validation")
+    said: list[str] = []
+    prepared, whole = _plan_quads(tmp_path, base, said.append), split(built)  # the site takes the split made
     try:
-        prepared.add([build / "validation" / QUALITY_FILE])
+        assert prepared.folder == tmp_path / SPLIT_DIR
+        assert said == ["adding the quality graph to the quads split by plan"]
         assert set(prepared.files) == set(whole.files) and len(whole.files) == 5
         for slug, path in whole.files.items():
             assert prepared.files[slug].read_bytes() == path.read_bytes(), slug
