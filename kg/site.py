@@ -377,14 +377,23 @@ def _write_text(path: Path, text: str) -> int:
 
 def _write_bytes(path: Path, data: bytes) -> int:
     """Write a new file (returning its size): one of the same name is unlinked first, as it may be a hard
-    link to the previous build's (live) file, which writing in place would change."""
+    link to the previous build's (live) file, which writing in place would change. The file is created
+    exclusively, so only a name already there costs an unlink (a fresh site has none: at 1,000 plans the
+    unlink of every missing name cost a quarter of a million system calls)."""
     try:
-        path.unlink(missing_ok=True)
-        path.write_bytes(data)
+        _create(path, data)
+    except FileExistsError:
+        path.unlink()
+        _create(path, data)
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        _create(path, data)
     return len(data)
+
+
+def _create(path: Path, data: bytes) -> None:
+    with open(path, "xb") as out:
+        out.write(data)
 
 
 def _link_tree(source: Path, target: Path) -> None:

@@ -85,3 +85,18 @@ def test_only_the_pages_the_edit_touches_are_re_rendered(rebuilt):
     assert again.rendered_by_kind["agency"] == 1
     assert again.rendered < again.total_pages / 4
     assert again.reused == again.total_pages - again.rendered
+
+
+def test_a_page_linked_from_the_previous_site_is_replaced_not_written_through(tmp_path):
+    """The previous build's site stays live while the next is assembled from hard links to its files:
+    writing a page must give the new site a file of its own and leave the previous one as it was."""
+    from kg.site import _write_bytes
+
+    previous, linked = tmp_path / "previous.html", tmp_path / "site" / "page.html"
+    previous.write_bytes(b"<p>10\xe6\x9c\x88\xe5\xba\x95\xe5\x89\x8d</p>")
+    linked.parent.mkdir()
+    linked.hardlink_to(previous)
+    assert _write_bytes(linked, b"<p>new</p>") == 10
+    assert linked.read_bytes() == b"<p>new</p>"
+    assert previous.read_bytes() == "<p>10月底前</p>".encode()
+    assert _write_bytes(tmp_path / "fresh" / "deep.html", b"x") == 1  # missing folders are made
