@@ -133,14 +133,25 @@ class SiteModel:
     # --- pages -----------------------------------------------------------------------------------
     def mine(self, iri: str) -> bool:
         """Whether this model's shard renders the page of `iri`: a plan's resources go together (they
-        share the plan's graph), everything else is spread by IRI."""
+        share the plan's graph), the plans in runs of slug order, everything else spread by IRI. The page
+        rows are made in slug order (Facts.prefetch), so a forked renderer reads, and so copies, the memory
+        of its own run of plans only, not a share of every plan's."""
         if self.only is not None and iri not in self.only:
             return False
         index, count = self.shard
         if count == 1:
             return True
-        key = iri[len(self._plan_prefix):].split("/", 1)[0] if iri.startswith(self._plan_prefix) else iri
-        return zlib.crc32(key.encode("utf-8")) % count == index
+        if iri.startswith(self._plan_prefix):
+            rank = self._plan_ranks.get(iri[len(self._plan_prefix):].split("/", 1)[0])
+            if rank is not None:
+                return rank * count // len(self._plan_ranks) == index
+        return zlib.crc32(iri.encode("utf-8")) % count == index
+
+    @cached_property
+    def _plan_ranks(self) -> dict[str, int]:
+        """Each plan's place among the plans' slugs in order."""
+        slugs = {path.split("/")[2] for path, (kind, _) in self._by_path.items() if kind == "plan"}
+        return {slug: rank for rank, slug in enumerate(sorted(slugs))}
 
     def contexts(self, kind: str) -> list[Context]:
         """Every page of one kind (built once)."""
