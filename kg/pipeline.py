@@ -27,6 +27,7 @@ from kg.compare_rdf import write_comparison
 from kg.errors import KgError
 from kg.incremental import CACHE_DIR, BuildCache, source_sha256
 from kg.lift import lift_document
+from kg.memory import give_back_freed_memory
 from kg.normalise.model import LiftedPlan
 from kg.pages import plan_quads
 from kg.quads import QuadWriter, RepeatFilter, drop_graph_names
@@ -340,6 +341,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSumma
         del plans
         triples = len(store)
         del store  # the later steps open the store read-only
+        give_back_freed_memory()
         summary = BuildSummary(plans=[(p.slug, p.requirements, p.source) for p in built], triples=triples,
                                build_dir=settings.build)
         summary.extra["reused from the previous build"] = cache.counts()

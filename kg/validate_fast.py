@@ -21,6 +21,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.term import Identifier
 
+from kg.memory import trim_heap
 from kg.shacl import Result, ValidationError
 from kg.vocab import SH
 
@@ -384,7 +385,9 @@ def run_checks(store: ox.Store, checks: list[Check], workers: int = 1, scope: Sc
 
     def run(job: tuple[Check, str]) -> list[Result]:
         check, query = job
-        return list(_results(check, store.query(query, use_default_graph_as_union=True)))
+        results = list(_results(check, store.query(query, use_default_graph_as_union=True)))
+        trim_heap()  # what the evaluation freed, else kept: at 1,000 plans 690 MB after all checks
+        return results
 
     if workers <= 1:
         return [r for job in jobs for r in run(job)]
