@@ -216,13 +216,17 @@ def read_context(store: ox.Store, focus_nodes: set[Identifier], plan_graphs: set
     nodes = sorted((n for n in focus_nodes if not isinstance(n, BNode)), key=str)
     if workers < 2 or len(nodes) < FORK_FROM:
         return Context(store, set(nodes), plan_graphs)
-    size = -(-len(nodes) // workers)
+    # Each reader is handed its share as text laid out together, and makes the terms itself: reading the
+    # results' own terms would write their reference counts, and so copy every page of results it touched.
+    texts = [str(n) if isinstance(n, URIRef) else n for n in nodes]  # (a literal focus is rare: kept)
+    size = -(-len(texts) // workers)
 
-    def read(share: list[Identifier]) -> tuple:
-        return Context(reopened(store, store_path), set(share), plan_graphs).parts()
+    def read(share: list[str | Identifier]) -> tuple:
+        nodes = {URIRef(text) if type(text) is str else text for text in share}
+        return Context(reopened(store, store_path), nodes, plan_graphs).parts()
 
     context = Context(store, set(), plan_graphs)
-    for part in forked_map(read, [nodes[i:i + size] for i in range(0, len(nodes), size)], workers):
+    for part in forked_map(read, [texts[i:i + size] for i in range(0, len(texts), size)], workers):
         context.add(part)
     return context
 
