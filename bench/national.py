@@ -22,7 +22,6 @@ counts pages that forked workers share once. A build that runs longer than --lim
 is stopped and shown as such. Each row gives seconds, the cost per plan (linear growth shows as a constant)
 and the peak. No pass/fail exit code: the figures are for reading.
 
-
 --drop-caches (root, Linux) empties the kernel's page cache before each measured run. On a small VM a page
 cache filled by the previous size's gigabytes of pages costs the next run seconds of system time in
 reclaim (the same 100-plan site rendered in 9.6 s with 4 s of system time just after the cache was
