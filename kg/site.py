@@ -452,8 +452,9 @@ class _Packing(threading.Thread):
 
     def run(self) -> None:
         try:
-            with self.source.open("rb") as raw, gzip.open(self.target, "wb", compresslevel=GZIP_LEVEL) as packed:
-                shutil.copyfileobj(raw, packed, CHUNK)
+            with (self.source.open("rb") as raw, self.target.open("wb") as out,
+                  gzip.GzipFile(fileobj=out, mode="wb", compresslevel=GZIP_LEVEL, mtime=0) as packed):
+                shutil.copyfileobj(raw, packed, CHUNK)  # mtime 0: the same graph gives the same bytes
         except BaseException as error:  # handed to the caller by _write
             self.error = error
 
