@@ -95,6 +95,12 @@ class Facts:
             found = self._cache[key] = self._rows(name, bindings)
         return found
 
+    def forget(self, *names: str) -> None:
+        """Let go of the rows of these queries (unbound) once folded into something else; asked for again,
+        they are queried again."""
+        for name in names:
+            self._cache.pop((name, ()), None)
+
     def prefetch(self, store_path: Path, workers: int, plans: PlanQuads | None = None) -> None:
         """Run every page query now, ``workers`` at a time in forked processes (the static site: the queries
         take a minute at 1,000 plans, and one process evaluates and converts rows on one core). Each process

@@ -143,3 +143,15 @@ def test_page_queries_run_in_forked_processes_give_the_rows_of_one_process(built
     # rows of different queries share one string per IRI, as the rows of one process do
     plan = next(row["plan"] for row in forked.rows("requirements") if row["plan"].endswith(PANLONG))
     assert any(row["plan"] is plan for row in forked.rows("plans"))
+
+
+def test_rows_folded_into_the_requirement_index_are_let_go_and_can_be_asked_again(built, store):
+    from kg.pages import SiteModel
+    from kg.pages.requirements import requirement_index
+
+    model = SiteModel(store, built.settings)
+    index = requirement_index(model)
+    assert ("deadlines", ()) not in model.facts._cache and ("requirement-types", ()) not in model.facts._cache
+    dated = sum(len(req["deadlines"]) for req in index.values())
+    assert dated > 100 and all(req["types"] for req in index.values() if req["plan"]["iri"].endswith(PANLONG))
+    assert len({row["deadline"] for row in model.facts.rows("deadlines")}) == dated  # queried again
