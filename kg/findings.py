@@ -222,8 +222,8 @@ def read_context(store: ox.Store, focus_nodes: set[Identifier], plan_graphs: set
     size = -(-len(texts) // workers)
 
     def read(share: list[str | Identifier]) -> tuple:
-        nodes = {URIRef(text) if type(text) is str else text for text in share}
-        return Context(reopened(store, store_path), nodes, plan_graphs).parts()
+        own = {URIRef(text) if type(text) is str else text for text in share}
+        return Context(reopened(store, store_path), own, plan_graphs).parts()
 
     context = Context(store, set(), plan_graphs)
     for part in forked_map(read, [texts[i:i + size] for i in range(0, len(texts), size)], workers):

@@ -3,7 +3,8 @@
 A rebuild after a few documents changed starts from the previous build's site, hard-linked file by file,
 and re-renders only the pages the change affects (kg.pages.affected) and those about the whole build
 (home, dataset, sitemap, VoID, search index, dumps, validation copies). The previous build stays live
-while this one is assembled, so a linked file is never written in place: every write unlinks first.
+while this one is assembled, so a linked file is never written in place: a name already there is
+unlinked and the file created anew.
 """
 
 from __future__ import annotations

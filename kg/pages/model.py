@@ -133,9 +133,9 @@ class SiteModel:
     # --- pages -----------------------------------------------------------------------------------
     def mine(self, iri: str) -> bool:
         """Whether this model's shard renders the page of `iri`: a plan's resources go together (they
-        share the plan's graph), the plans in runs of slug order, everything else spread by IRI. The page
-        rows are made in slug order (Facts.prefetch), so a forked renderer reads, and so copies, the memory
-        of its own run of plans only, not a share of every plan's."""
+        share the plan's graph), the plans in runs of slug order (the order Facts.prefetch makes their rows
+        in), everything else spread by IRI. A forked renderer still copies about half of the model it
+        inherits: the labels, IRIs and links every page shows lie all over the heap (docs/scaling.md)."""
         if self.only is not None and iri not in self.only:
             return False
         index, count = self.shard
