@@ -25,6 +25,7 @@ from kg import describe
 from kg.compare import compare_pair, forget_memos, select_pairs
 from kg.compare_rdf import write_comparison
 from kg.errors import KgError
+from kg.forking import frozen_heap
 from kg.incremental import CACHE_DIR, BuildCache, source_sha256
 from kg.lift import lift_document
 from kg.memory import give_back_freed_memory
@@ -121,7 +122,8 @@ def _in_workers(fn: Callable, items: list, workers: int, inherit: dict | None = 
     chunk = max(1, min(64, len(items) // (workers * 8)))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"))
     try:
-        yield from pool.map(fn, items, chunksize=chunk)
+        with frozen_heap():  # the workers are forked by the first submit, inside
+            yield from pool.map(fn, items, chunksize=chunk)
     finally:  # also when the caller stops early (a failed document): queued work is dropped
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -404,7 +406,8 @@ def in_own_process(run: Callable[[Progress], T], progress: Progress) -> T:
             writer.send(("failed", KgError(str(outcome[1]) or f"{outcome[1]!r}")))
 
     process = mp.get_context("fork").Process(target=child, name="kg-step")
-    process.start()
+    with frozen_heap():  # the child inherits this process's heap without copying it
+        process.start()
     writer.close()
     try:
         while (message := reader.recv())[0] == "progress":

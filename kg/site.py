@@ -9,7 +9,6 @@ unlinked and the file created anew.
 
 from __future__ import annotations
 
-import gc
 import gzip
 import json
 import multiprocessing
@@ -31,6 +30,7 @@ from jinja2 import Environment
 from kg import delta as deltas
 from kg.delta import BuildDelta
 from kg.errors import KgError
+from kg.forking import frozen_heap
 from kg.pages import RDF_FORMATS, SiteModel, serialise
 from kg.pages.affected import affected_pages, relabelled, row_digests
 from kg.pages.model import canonical_blanks, page_facts
@@ -276,15 +276,12 @@ def _render_pages(model: SiteModel, store_path: Path, out: Path, workers: int) -
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
         return _render_shard(model, store_path, out, (0, 1), reopen=False)
     _SHARED.update(model=model, store_path=store_path, out=out)
-    gc.collect()
-    gc.freeze()  # the inherited model stays shared: the collector would touch (and so copy) its pages
     try:
-        with multiprocessing.get_context("fork").Pool(workers - 1) as pool:
+        with frozen_heap(), multiprocessing.get_context("fork").Pool(workers - 1) as pool:
             forked = pool.map_async(_render_in_worker, [(i, workers) for i in range(1, workers)])
             here = _render_shard(model, store_path, out, (0, workers), reopen=False)
             results = [here, *forked.get()]
     finally:
-        gc.unfreeze()
         _SHARED.clear()
         model.shard, model.keep_described = (0, 1), True
     total = Written(pages={kind: 0 for kind in model.kinds})
