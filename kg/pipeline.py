@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
+from multiprocessing.connection import Connection
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypeVar
@@ -28,7 +29,6 @@ from kg.errors import KgError
 from kg.forking import frozen_heap
 from kg.incremental import CACHE_DIR, BuildCache, source_sha256
 from kg.lift import lift_document
-from kg.memory import give_back_freed_memory
 from kg.normalise.model import LiftedPlan
 from kg.pages import plan_quads
 from kg.quads import QuadWriter, RepeatFilter, drop_graph_names
@@ -331,27 +331,16 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSumma
     settings.build.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=settings.build.parent))
     try:
-        cache = BuildCache(tmp / CACHE_DIR, previous=settings.build / CACHE_DIR)
-        workers = default_workers()
-        plans = lift_all(paths, progress, cache, workers)
-        progress("writing the graph")
-        lifted, lifted_at = tmp / "lifted.nq", _now()
-        write_quads(plans, settings, started, lifted, cache, workers, progress, ended=lifted_at)
-        delta = deltas.build_delta(settings.build, tmp / CACHE_DIR, plans, settings)
-        store, how = _store(tmp, lifted, plans, settings, delta, (started, lifted_at), progress)
-        built = _let_go(plans)  # what the later steps need of the plans, which are hundreds of MB
-        del plans
-        triples = len(store)
-        del store  # the later steps open the store read-only
-        give_back_freed_memory()
-        summary = BuildSummary(plans=[(p.slug, p.requirements, p.source) for p in built], triples=triples,
-                               build_dir=settings.build)
-        summary.extra["reused from the previous build"] = cache.counts()
-        summary.extra["store"] = how
+        loaded = in_own_process(partial(_lift_and_load, tmp, settings, paths, started), progress, fresh=True)
+        summary = BuildSummary(plans=[(p.slug, p.requirements, p.source) for p in loaded.built],
+                               triples=loaded.triples, build_dir=settings.build)
+        summary.extra["reused from the previous build"] = loaded.reused
+        summary.extra["store"] = loaded.how
         progress("writing dumps (in the background)")
-        _post_build(tmp, settings, built, delta, Dumping(tmp, lifted, settings.base), summary, progress)
+        dumping = Dumping(tmp, loaded.quads, settings.base)
+        _post_build(tmp, settings, loaded.built, loaded.delta, dumping, summary, progress)
         shutil.rmtree(tmp / plan_quads.SPLIT_DIR, ignore_errors=True)  # the site's, not the build's
-        manifest = _manifest(built, summary, started) | {"inputs": deltas.stage_inputs(settings)}
+        manifest = _manifest(loaded.built, summary, started) | {"inputs": deltas.stage_inputs(settings)}
         manifest = json.dumps(manifest, ensure_ascii=False, indent=2)
         (tmp / "manifest.json").write_text(manifest, "utf-8")
         _name_store(tmp / "store", manifest)
@@ -360,6 +349,35 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSumma
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return summary
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What lifting, mapping and loading the store leave for the later steps."""
+
+    built: list[BuiltPlan]
+    delta: deltas.BuildDelta
+    quads: Path  # every quad of the store, for the dumps
+    triples: int
+    reused: str  # what came from the previous build's cache
+    how: str  # how the store was made
+
+
+def _lift_and_load(tmp: Path, settings: Settings, paths: list[Path], started: str, progress: Progress) -> Loaded:
+    """Lift, map and load the store, in a process of its own (kg.build runs it with in_own_process): the
+    lifted plans (some 300 kB each) and what freeing them leaves scattered in the heap go back to the
+    system with the process, instead of staying in the build's process beside validation and the site."""
+    cache = BuildCache(tmp / CACHE_DIR, previous=settings.build / CACHE_DIR)
+    workers = default_workers()
+    plans = lift_all(paths, progress, cache, workers)
+    progress("writing the graph")
+    lifted, lifted_at = tmp / "lifted.nq", _now()
+    write_quads(plans, settings, started, lifted, cache, workers, progress, ended=lifted_at)
+    delta = deltas.build_delta(settings.build, tmp / CACHE_DIR, plans, settings)
+    store, how = _store(tmp, lifted, plans, settings, delta, (started, lifted_at), progress)
+    triples = len(store)
+    del store  # closed: the later steps open it read-only
+    return Loaded(_let_go(plans), delta, lifted, triples, cache.counts(), how)
 
 
 def _post_build(tmp: Path, settings: Settings, built: list[BuiltPlan], delta: deltas.BuildDelta,
@@ -385,28 +403,21 @@ def _run_step(step: PostBuildStep, tmp: Path, settings: Settings, built: list[Bu
     return step(tmp, settings, built, progress, delta)
 
 
-def in_own_process(run: Callable[[Progress], T], progress: Progress) -> T:
+def in_own_process(run: Callable[[Progress], T], progress: Progress, fresh: bool = False) -> T:
     """``run(progress)`` in a forked process, and what it returns (or raises): the memory a step takes goes
     back to the system when it ends, so a build's peak is its largest step's rather than all of theirs
     (Python keeps what it freed for itself). Its progress lines come back through a pipe. Where fork is not
-    available, run here."""
-    if "fork" not in mp.get_all_start_methods():
+    available, run here.
+
+    ``fresh``: in a new interpreter (spawned; ``run`` is pickled) rather than a fork. RocksDB is not
+    fork-safe: creating a store in a child forked from a process that has used one before (a test session,
+    a program calling kg.build twice) can wait forever for background threads the child does not have."""
+    method = "spawn" if fresh else "fork"
+    if method not in mp.get_all_start_methods():
         return run(progress)
     reader, writer = mp.Pipe(duplex=False)
-
-    def child() -> None:
-        try:
-            outcome = ("done", run(lambda line: writer.send(("progress", line))))
-        except BaseException as error:  # handed to the parent, which raises it
-            outcome = ("failed", error)
-        try:
-            pickle.loads(pickle.dumps(outcome))  # what the parent could not unpickle is not sent as is
-            writer.send(outcome)
-        except Exception:  # noqa: BLE001 - an outcome that cannot be pickled: say what it was
-            writer.send(("failed", KgError(str(outcome[1]) or f"{outcome[1]!r}")))
-
-    process = mp.get_context("fork").Process(target=child, name="kg-step")
-    with frozen_heap():  # the child inherits this process's heap without copying it
+    process = mp.get_context(method).Process(target=_step, args=(run, writer), name="kg-step")
+    with frozen_heap():  # a forked child inherits this process's heap without copying it
         process.start()
     writer.close()
     try:
@@ -419,6 +430,19 @@ def in_own_process(run: Callable[[Progress], T], progress: Progress) -> T:
     if message[0] == "failed":
         raise message[1]
     return message[1]
+
+
+def _step(run: Callable[[Progress], T], writer: Connection) -> None:
+    """In_own_process's child: run, then send the outcome (or the error) through the pipe."""
+    try:
+        outcome = ("done", run(lambda line: writer.send(("progress", line))))
+    except BaseException as error:  # handed to the parent, which raises it
+        outcome = ("failed", error)
+    try:
+        pickle.loads(pickle.dumps(outcome))  # what the parent could not unpickle is not sent as is
+        writer.send(outcome)
+    except Exception:  # noqa: BLE001 - an outcome that cannot be pickled: say what it was
+        writer.send(("failed", KgError(str(outcome[1]) or f"{outcome[1]!r}")))
 
 
 def _store(tmp: Path, lifted: Path, plans: list[LiftedPlan], settings: Settings, delta: deltas.BuildDelta,
@@ -453,7 +477,8 @@ class BuiltPlan:
 
 def _let_go(plans: list[LiftedPlan]) -> list[BuiltPlan]:
     """The plans as BuiltPlan records, and the comparison memos emptied, so that the lifted plans (some
-    300 kB each, a GB for a year of the whole country) are freed before validation and the site."""
+    300 kB each, a GB for a year of the whole country) are freed before validation and the site, also
+    where _lift_and_load runs in the build's own process (no fork)."""
     built = [BuiltPlan(p.slug, p.parsed.plan_title, Path(p.parsed.source.path).name, p.parsed.source.sha256,
                        len(p.requirements)) for p in plans]
     forget_memos()

@@ -58,3 +58,20 @@ def test_forked_children_leave_the_inherited_objects_to_the_collector_of_the_par
 
 def _frozen(_: object) -> int:
     return gc.get_freeze_count()
+
+
+def test_a_fresh_step_runs_in_a_new_interpreter_and_its_errors_come_back():
+    """kg build lifts and loads its store in a spawned process: RocksDB waits forever when a store is
+    created in a child forked from a process that used one before (this test session has)."""
+    pid, frozen = in_own_process(_pid_and_frozen, lambda _: None, fresh=True)
+    assert pid != os.getpid() and frozen == 0  # nothing inherited, nothing to freeze
+    with pytest.raises(KgError, match="plan-00001.txt, line 12"):
+        in_own_process(_fail, lambda _: None, fresh=True)
+
+
+def _pid_and_frozen(_: object) -> tuple[int, int]:
+    return os.getpid(), gc.get_freeze_count()
+
+
+def _fail(_: object) -> None:
+    raise KgError("plan-00001.txt, line 12: no numbered requirement")
