@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, VOID, XSD
 
-from kg.normalise.model import LiftedPlan
+from kg.normalise.model import PlanSource
 from kg.vocab import ZW, Minter
 
 LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -20,7 +22,7 @@ CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } G
 PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p ORDER BY ?p"
 
 
-def describe_dataset(store: ox.Store, plans: list[LiftedPlan], m: Minter) -> Graph:
+def describe_dataset(store: ox.Store, plans: Sequence[PlanSource], m: Minter) -> Graph:
     """The VoID/DCAT description of everything in the store, as a small graph for the shared graph."""
     g = Graph()
     d = m.dataset()
@@ -37,7 +39,7 @@ def describe_dataset(store: ox.Store, plans: list[LiftedPlan], m: Minter) -> Gra
     g.add((d, VOID.vocabulary, URIRef(str(ZW))))
     g.add((d, FOAF.homepage, m.iri("")))
     for plan in plans:
-        g.add((d, DCTERMS.source, m.source(plan.parsed.source.sha256)))
+        g.add((d, DCTERMS.source, m.source(plan.sha256)))
         g.add((d, VOID.subset, m.plan_graph(plan.slug)))
     for name, media in DUMP_FORMATS.items():
         dump = m.iri(f"dumps/{name}")

@@ -10,7 +10,7 @@ import os
 import pickle
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -26,10 +26,11 @@ from kg import describe
 from kg.compare import compare_pair, forget_memos, select_pairs
 from kg.compare_rdf import write_comparison
 from kg.errors import KgError
+from kg.memory import give_back_freed_memory
 from kg.forking import frozen_heap
 from kg.incremental import CACHE_DIR, BuildCache, source_sha256
 from kg.lift import lift_document
-from kg.normalise.model import LiftedPlan
+from kg.normalise.model import LiftedPlan, PlanSource
 from kg.pages import plan_quads
 from kg.quads import QuadWriter, RepeatFilter, drop_graph_names
 from kg.rdf import PlanWriter, provenance
@@ -223,7 +224,7 @@ def _comparison_quads(index: int) -> bytes:
     return out.getvalue()
 
 
-def load_store(folder: Path, quads: Path, plans: list[LiftedPlan], settings: Settings) -> ox.Store:
+def load_store(folder: Path, quads: Path, plans: Sequence[PlanSource], settings: Settings) -> ox.Store:
     """The pyoxigraph store: the lifted quads, the ontology files in their own graphs, the VoID/DCAT
     description (counted over the loaded store) in the shared graph.
 
@@ -374,10 +375,13 @@ def _lift_and_load(tmp: Path, settings: Settings, paths: list[Path], started: st
     lifted, lifted_at = tmp / "lifted.nq", _now()
     write_quads(plans, settings, started, lifted, cache, workers, progress, ended=lifted_at)
     delta = deltas.build_delta(settings.build, tmp / CACHE_DIR, plans, settings)
-    store, how = _store(tmp, lifted, plans, settings, delta, (started, lifted_at), progress)
+    built = _let_go(plans)  # the store needs only each plan's slug and document: no lifted plan beside it
+    del plans
+    give_back_freed_memory()
+    store, how = _store(tmp, lifted, built, settings, delta, (started, lifted_at), progress)
     triples = len(store)
     del store  # closed: the later steps open it read-only
-    return Loaded(_let_go(plans), delta, lifted, triples, cache.counts(), how)
+    return Loaded(built, delta, lifted, triples, cache.counts(), how)
 
 
 def _post_build(tmp: Path, settings: Settings, built: list[BuiltPlan], delta: deltas.BuildDelta,
@@ -445,7 +449,7 @@ def _step(run: Callable[[Progress], T], writer: Connection) -> None:
         writer.send(("failed", KgError(str(outcome[1]) or f"{outcome[1]!r}")))
 
 
-def _store(tmp: Path, lifted: Path, plans: list[LiftedPlan], settings: Settings, delta: deltas.BuildDelta,
+def _store(tmp: Path, lifted: Path, plans: list[BuiltPlan], settings: Settings, delta: deltas.BuildDelta,
            times: tuple[str, str], progress: Progress) -> tuple[ox.Store, str]:
     """This build's store in tmp/store and how it was made: the previous build's store updated by the delta
     when it can be trusted (seconds instead of minutes at national scale), else everything bulk-loaded.
@@ -476,12 +480,13 @@ class BuiltPlan:
 
 
 def _let_go(plans: list[LiftedPlan]) -> list[BuiltPlan]:
-    """The plans as BuiltPlan records, and the comparison memos emptied, so that the lifted plans (some
-    300 kB each, a GB for a year of the whole country) are freed before validation and the site, also
-    where _lift_and_load runs in the build's own process (no fork)."""
-    built = [BuiltPlan(p.slug, p.parsed.plan_title, Path(p.parsed.source.path).name, p.parsed.source.sha256,
+    """The plans as BuiltPlan records, and the comparison memos and the workers' inheritance emptied, so
+    that the lifted plans (some 300 kB each, a GB for a year of the whole country) are freed before the
+    store is loaded (at 3,200 plans its bulk loading took 3 GB beside them)."""
+    built = [BuiltPlan(p.slug, p.parsed.plan_title, Path(p.parsed.source.path).name, p.sha256,
                        len(p.requirements)) for p in plans]
     forget_memos()
+    _FORKED.clear()
     return built
 
 

@@ -9,6 +9,7 @@ union of all graphs holds each of their triples once.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
 
@@ -18,7 +19,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 from kg import vocab as V
 from kg.normalise.docnumbers import number_slug
 from kg.normalise.regions import parent_regions
-from kg.normalise.model import (AgencyMention, Deadline, DocumentReference, LiftedPlan, LiftedRequirement,
+from kg.normalise.model import (AgencyMention, Deadline, DocumentReference, LiftedPlan, LiftedRequirement, PlanSource,
                                 QuantitativeTarget, Region)
 from kg.parse.model import Alignment, Cell, Origin, Span, TaskGroup
 from kg.vocab import ZWT, Minter, slugify
@@ -363,14 +364,14 @@ def plan_dataset(plans: list[LiftedPlan], minter: Minter) -> Dataset:
     return ds
 
 
-def provenance(g: Graph, plans: list[LiftedPlan], minter: Minter, started: str, ended: str) -> None:
+def provenance(g: Graph, plans: Sequence[PlanSource], minter: Minter, started: str, ended: str) -> None:
     """The lifting activity: which sources it used and which plans it generated."""
     # named by what it read, so the IRI is stable across rebuilds of the same corpus
-    inputs = hashlib.sha256("".join(sorted(p.parsed.source.sha256 for p in plans)).encode()).hexdigest()
+    inputs = hashlib.sha256("".join(sorted(p.sha256 for p in plans)).encode()).hexdigest()
     activity = minter.iri(f"id/activity/lift-{inputs[:16]}")
     g.add((activity, RDF.type, V.LiftingActivity))
     g.add((activity, PROV.startedAtTime, Literal(started, datatype=XSD.dateTime)))
     g.add((activity, PROV.endedAtTime, Literal(ended, datatype=XSD.dateTime)))
     for plan in plans:
-        g.add((activity, PROV.used, minter.source(plan.parsed.source.sha256)))
+        g.add((activity, PROV.used, minter.source(plan.sha256)))
         g.add((minter.plan(plan.slug), PROV.wasGeneratedBy, activity))

@@ -15,7 +15,7 @@ import io
 import os
 import pickle
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,7 +26,7 @@ from kg import vocab as V
 from kg.delta import BuildDelta, comparison_folder, plan_entry, previous_plans
 from kg.errors import KgError
 from kg.incremental import CACHE_DIR, MAPPING, base_key, code_version
-from kg.normalise.model import LiftedPlan
+from kg.normalise.model import PlanSource
 from kg.quads import QuadWriter
 from kg.rdf import provenance
 from kg.settings import Settings
@@ -48,7 +48,7 @@ def copy_store(previous: Path, target: Path) -> ox.Store:
 
 
 def update_store(folder: Path, previous_build: Path, cache: Path, delta: BuildDelta,
-                 plans: list[LiftedPlan], settings: Settings, started: str, ended: str) -> ox.Store:
+                 plans: Sequence[PlanSource], settings: Settings, started: str, ended: str) -> ox.Store:
     """The store of this build in ``folder``: the previous build's store updated by ``delta``.
 
     ``cache`` is this build's cache folder once pipeline.write_quads has filled it; ``started`` and
@@ -79,7 +79,7 @@ def update_store(folder: Path, previous_build: Path, cache: Path, delta: BuildDe
 
 
 # --- what changes ---------------------------------------------------------------------------------------
-def _plan_changes(store: ox.Store, delta: BuildDelta, plans: list[LiftedPlan], old_cache: Path,
+def _plan_changes(store: ox.Store, delta: BuildDelta, plans: Sequence[PlanSource], old_cache: Path,
                   cache: Path, m: Minter) -> tuple[list, list[bytes]]:
     """Every quad of the changed and removed plans' named graphs out (blank nodes included, as the store
     labels them), the new plans' graph lines in; _apply keeps what is in both."""
@@ -90,12 +90,12 @@ def _plan_changes(store: ox.Store, delta: BuildDelta, plans: list[LiftedPlan], o
     for plan in plans:
         if plan.slug in delta.changed or plan.slug in delta.added:
             graph = f"<{m.plan_graph(plan.slug)}> .".encode()
-            blob = plan_entry(cache, plan.parsed.source.sha256, plan.slug, m.base).read_bytes()
+            blob = plan_entry(cache, plan.sha256, plan.slug, m.base).read_bytes()
             added += [line for line in blob.splitlines() if line.endswith(graph)]
     return removed, added
 
 
-def _shared_changes(delta: BuildDelta, plans: list[LiftedPlan], previous_build: Path, cache: Path,
+def _shared_changes(delta: BuildDelta, plans: Sequence[PlanSource], previous_build: Path, cache: Path,
                     m: Minter) -> tuple[list[bytes], list[bytes]]:
     """Shared-graph lines no plan writes any more, and lines no plan wrote before; the contributor counts
     are carried from build to build in the cache (recounted from every plan's entry when missing)."""
@@ -111,7 +111,7 @@ def _shared_changes(delta: BuildDelta, plans: list[LiftedPlan], previous_build: 
         counts.subtract(_shared_lines(plan_entry(old_cache, old_shas[slug], slug, m.base).read_bytes(), suffix))
     for plan in plans:
         if plan.slug in delta.changed or plan.slug in delta.added:
-            sha = plan.parsed.source.sha256
+            sha = plan.sha256
             counts.update(_shared_lines(plan_entry(cache, sha, plan.slug, m.base).read_bytes(), suffix))
     gone = [line for line in before if counts[line] <= 0]
     counts = Counter({line: n for line, n in counts.items() if n > 0})  # none below 0 is ever added
@@ -141,7 +141,7 @@ def _old_provenance(store: ox.Store, m: Minter) -> list:
     return out
 
 
-def _new_provenance(plans: list[LiftedPlan], m: Minter, started: str, ended: str) -> list[bytes]:
+def _new_provenance(plans: Sequence[PlanSource], m: Minter, started: str, ended: str) -> list[bytes]:
     out = io.BytesIO()
     writer = QuadWriter(out)
     provenance(writer.graph(m.graph_shared()), plans, m, started, ended)
@@ -193,12 +193,12 @@ def _write_counts(cache: Path, base: str, counts: Counter) -> None:
     partial.replace(path)
 
 
-def remember_shared(cache: Path, plans: list[LiftedPlan], base: str) -> None:
+def remember_shared(cache: Path, plans: Sequence[PlanSource], base: str) -> None:
     """After a full load: count each shared-graph line's plans, so that the next build's update_store
     need not read every plan's entry (it does when this was not called)."""
     suffix, counts = _shared_suffix(Minter(base)), Counter()
     for plan in plans:
-        counts.update(_shared_lines(plan_entry(cache, plan.parsed.source.sha256, plan.slug, base).read_bytes(),
+        counts.update(_shared_lines(plan_entry(cache, plan.sha256, plan.slug, base).read_bytes(),
                                     suffix))
     _write_counts(cache, base, counts)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Protocol
 
 from kg.parse.model import Origin, ParsedPlan, Row, Span
 
@@ -132,3 +133,19 @@ class LiftedPlan:
     citations: tuple[DocumentReference, ...]  # every document the plan cites, notice included
     requirements: tuple[LiftedRequirement, ...]
     missing_seq: tuple[int, ...]  # gaps in the printed 序号 sequence
+
+    @property
+    def sha256(self) -> str:
+        """The SHA-256 of the source document."""
+        return self.parsed.source.sha256
+
+
+class PlanSource(Protocol):
+    """What loading the store needs of a plan: its slug and its document's SHA-256 (a LiftedPlan, or the
+    record kept once the lifted plans are let go)."""
+
+    @property
+    def slug(self) -> str: ...
+
+    @property
+    def sha256(self) -> str: ...
