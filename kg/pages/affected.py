@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from kg import vocab as V
 from kg.delta import neighbours
-from kg.pages.facts import group_by, values
+from kg.pages.facts import Row, group_by, values
 from kg.pages.model import SiteModel
 from kg.pages.paths import OWNED, PARTITION
 from kg.pages.requirements import requirement_index
@@ -60,12 +60,16 @@ class Affected:
 OWN_FIELDS = ("source", "first", "last")  # of a requirement's index entry: shown on its own page only
 
 
-def row_digest(req: dict) -> str:
+def row_digest(req: Row) -> str:
     """What a requirement's row shows on other pages (its kg.pages.requirements.requirement_index entry
     but for OWN_FIELDS), as a short hash."""
     shown = {key: value for key, value in req.items() if key not in OWN_FIELDS}
-    text = json.dumps(shown, sort_keys=True, ensure_ascii=False, default=str)
+    text = json.dumps(shown, sort_keys=True, ensure_ascii=False, default=_as_json)
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def _as_json(value: object) -> object:
+    return dict(value.items()) if isinstance(value, Row) else str(value)
 
 
 def row_digests(model: SiteModel) -> dict[str, str]:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kg import vocab as V
-from kg.pages.facts import first, group_by, values
+from kg.pages.facts import Row, first, group_by, record, values
 from kg.pages.model import Context, SCHEMA_ORG, SiteModel
 
 ROLE_ORDER = {str(iri): i for i, iri in enumerate(V.ROLE.values())}
@@ -22,55 +22,55 @@ def _node_number(iri: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def requirement_index(model: SiteModel) -> dict[str, dict[str, Any]]:
+def requirement_index(model: SiteModel) -> dict[str, Row]:
     """One summary per requirement (what a table row shows), keyed by IRI, in plan and document order."""
     return model.memo("requirement-index", lambda: _index(model))
 
 
-def _index(model: SiteModel) -> dict[str, dict[str, Any]]:
+def _index(model: SiteModel) -> dict[str, Row]:
     assignments = group_by(model.facts.rows("assignments"), "req")
     deadlines = group_by(model.facts.rows("deadlines"), "req")
     types = group_by(model.facts.rows("requirement-types"), "req")
-    index: dict[str, dict[str, Any]] = {}
+    index: dict[str, Row] = {}
     for row in model.facts.rows("requirements"):
         iri = row["req"]
-        index[iri] = {
-            "iri": iri, "href": model.paths.href(iri), "label": row.get("label", ""),
-            "seq": row.get("seq"), "order": row.get("order"), "text": row.get("text", ""),
-            "plan": model.ref(row["plan"]), "group": row.get("group"),
-            "first": row.get("first"), "last": row.get("last"), "source": row.get("source"),
-            "reconstructed": row.get("alignment") == RECONSTRUCTED, "confidence": row.get("confidence"),
-            "agencies": _assignments(model, assignments.get(iri, [])),
-            "deadlines": _deadlines(model, deadlines.get(iri, [])),
-            "types": [model.ref(t) for t in sorted(values(types.get(iri, []), "type"))],
-        }
+        index[iri] = record(
+            iri=iri, href=model.paths.href(iri), label=row.get("label", ""),
+            seq=row.get("seq"), order=row.get("order"), text=row.get("text", ""),
+            plan=model.ref(row["plan"]), group=row.get("group"),
+            first=row.get("first"), last=row.get("last"), source=row.get("source"),
+            reconstructed=row.get("alignment") == RECONSTRUCTED, confidence=row.get("confidence"),
+            agencies=_assignments(model, assignments.get(iri, [])),
+            deadlines=_deadlines(model, deadlines.get(iri, [])),
+            types=[model.ref(t) for t in sorted(values(types.get(iri, []), "type"))],
+        )
     model.facts.forget("deadlines", "requirement-types")  # only the index reads them (~55 MB at 1,000 plans)
     return index
 
 
-def _assignments(model: SiteModel, rows: list[dict]) -> list[dict[str, Any]]:
+def _assignments(model: SiteModel, rows: list[Row]) -> list[Row]:
     out = []
     for a, group in group_by(rows, "assignment").items():
         role = first(group, "role")
-        out.append({"anchor": f"assignment-{_node_number(a)}", "n": _node_number(a),
-                    "agency": model.ref(first(group, "agency")), "role": ROLE_KEY.get(role, ""),
-                    "role_zh": model.label(role), "role_en": model.label(role, "en"),
-                    "printed": first(group, "printed", ""), "inferred": first(group, "origin") == INFERRED,
-                    "carried_from": model.ref(first(group, "carriedFrom"))})
+        out.append(record(anchor=f"assignment-{_node_number(a)}", n=_node_number(a),
+                          agency=model.ref(first(group, "agency")), role=ROLE_KEY.get(role, ""),
+                          role_zh=model.label(role), role_en=model.label(role, "en"),
+                          printed=first(group, "printed", ""), inferred=first(group, "origin") == INFERRED,
+                          carried_from=model.ref(first(group, "carriedFrom"))))
     return sorted(out, key=lambda a: (ROLE_ORDER.get(str(V.ROLE.get(a["role"], "")), 9), a["n"]))
 
 
-def _deadlines(model: SiteModel, rows: list[dict]) -> list[dict[str, Any]]:
+def _deadlines(model: SiteModel, rows: list[Row]) -> list[Row]:
     out = []
     for d, group in group_by(rows, "deadline").items():
         cls = next((c for c in values(group, "class") if c in DEADLINE_KIND), None)
-        out.append({"anchor": f"deadline-{_node_number(d)}", "n": _node_number(d),
-                    "kind": DEADLINE_KIND.get(cls or "", ""), "kind_zh": model.label(cls),
-                    "kind_en": model.label(cls, "en"), "printed": first(group, "printed", ""),
-                    "due": first(group, "due"), "year_inferred": first(group, "yearInferred", False),
-                    "event": first(group, "event"), "frequency": first(group, "frequency"),
-                    "within": first(group, "within"), "inferred": first(group, "origin") == INFERRED,
-                    "carried_from": model.ref(first(group, "carriedFrom"))})
+        out.append(record(anchor=f"deadline-{_node_number(d)}", n=_node_number(d),
+                          kind=DEADLINE_KIND.get(cls or "", ""), kind_zh=model.label(cls),
+                          kind_en=model.label(cls, "en"), printed=first(group, "printed", ""),
+                          due=first(group, "due"), year_inferred=first(group, "yearInferred", False),
+                          event=first(group, "event"), frequency=first(group, "frequency"),
+                          within=first(group, "within"), inferred=first(group, "origin") == INFERRED,
+                          carried_from=model.ref(first(group, "carriedFrom"))))
     return sorted(out, key=lambda d: d["n"])
 
 
