@@ -13,9 +13,9 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from functools import partial
 from multiprocessing.connection import Connection
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TypeVar
 
@@ -26,10 +26,10 @@ from kg import describe
 from kg.compare import compare_pair, forget_memos, select_pairs
 from kg.compare_rdf import write_comparison
 from kg.errors import KgError
-from kg.memory import give_back_freed_memory
 from kg.forking import frozen_heap
 from kg.incremental import CACHE_DIR, BuildCache, source_sha256
 from kg.lift import lift_document
+from kg.memory import give_back_freed_memory
 from kg.normalise.model import LiftedPlan, PlanSource
 from kg.pages import plan_quads
 from kg.quads import QuadWriter, RepeatFilter, drop_graph_names

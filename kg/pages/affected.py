@@ -132,7 +132,7 @@ def _runs(model: SiteModel) -> set[str]:
     return {r["thing"] for r in model.facts.rows("resources") if r.get("class") == LIFTING}
 
 
-def _showing_rows(model: SiteModel, rows: set[str], index: dict[str, dict]) -> set[str]:
+def _showing_rows(model: SiteModel, rows: set[str], index: dict[str, Row]) -> set[str]:
     """The pages that show the row of one of ``rows`` (requirement IRIs)."""
     citing = model.memo("citations-by-citer", lambda: group_by(model.facts.rows("citations"), "citer"))
     listed_by = model.memo("counterparts-by-other", lambda: group_by(

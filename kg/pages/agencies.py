@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kg import vocab as V
-from kg.pages.facts import first, group_by, values
+from kg.pages.facts import Row, first, group_by, values
 from kg.pages.model import Context, SCHEMA_ORG, SiteModel
 from kg.pages.requirements import ROLE_KEY, ROLE_ORDER, requirement_index
 
@@ -42,7 +42,7 @@ def build(model: SiteModel) -> Iterator[Context]:
         yield model.page("agency", iri, label, jsonld=_jsonld(iri, fields), **fields)
 
 
-def _roles(model: SiteModel, assigned: list[dict], index: dict[str, dict]) -> list[dict[str, Any]]:
+def _roles(model: SiteModel, assigned: list[Row], index: dict[str, Row]) -> list[dict[str, Any]]:
     """Requirements grouped by role (lead first), then by plan."""
     out = []
     for role, rows in sorted(group_by(assigned, "role").items(), key=lambda kv: ROLE_ORDER.get(kv[0], 9)):

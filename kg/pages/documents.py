@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kg import vocab as V
-from kg.pages.facts import first, group_by, values
+from kg.pages.facts import Row, first, group_by, values
 from kg.pages.model import Context, SCHEMA_ORG, SiteModel
 from kg.pages.requirements import requirement_index
 
@@ -39,8 +39,8 @@ def build(model: SiteModel) -> Iterator[Context]:
         yield model.page("document", iri, title, jsonld=_jsonld(iri, fields), **fields)
 
 
-def _citers(model: SiteModel, rows: list[dict], plans: set[str],
-            index: dict[str, dict]) -> list[dict[str, Any]]:
+def _citers(model: SiteModel, rows: list[Row], plans: set[str],
+            index: dict[str, Row]) -> list[dict[str, Any]]:
     """Citing plans, each with how it refers to the document (implements, cites) and the requirements
     of it that cite the document."""
     out: dict[str, dict[str, Any]] = {}

@@ -25,7 +25,8 @@ INTEGER_TYPES = {str(XSD[name]) for name in (
     "integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger", "unsignedInt")}
 BOOLEAN = str(XSD.boolean)
 DECIMAL_TYPES = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
-
+PLAN_SCOPE = re.compile(r"^#\s*scope:\s*plan\s+\?(\w+)", re.MULTILINE)
+PLANS_PER_TASK = 25  # plan-scoped queries are handed to the forked processes this many plans at a time
 
 
 class Row:
@@ -96,9 +97,6 @@ def _row(fields: tuple[str, ...], items: tuple[tuple[str, Any], ...]) -> Row:
     for name, value in items:
         setattr(row, name, value)
     return row
-
-PLAN_SCOPE = re.compile(r"^#\s*scope:\s*plan\s+\?(\w+)", re.MULTILINE)
-PLANS_PER_TASK = 25  # plan-scoped queries are handed to the forked processes this many plans at a time
 
 
 def plain(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kg import vocab as V
-from kg.pages.facts import first, group_by, values
+from kg.pages.facts import Row, first, group_by, values
 from kg.pages.model import Context, SCHEMA_ORG, SiteModel
 from kg.pages.paths import ONTOLOGY_IRI
 from kg.pages.requirements import requirement_index
@@ -49,7 +49,7 @@ def build_home(model: SiteModel) -> list[Context]:
     return [page]
 
 
-def _first_rows(rows: list[dict], key: str) -> list[dict]:
+def _first_rows(rows: list[Row], key: str) -> list[Row]:
     return [group[0] for group in group_by(rows, key).values()]
 
 
@@ -139,7 +139,7 @@ def build_ontology(model: SiteModel) -> list[Context]:
     return [page]
 
 
-def _term(model: SiteModel, iri: str, rows: list[dict], axioms: list[dict]) -> dict[str, Any]:
+def _term(model: SiteModel, iri: str, rows: list[Row], axioms: list[Row]) -> dict[str, Any]:
     by_p = group_by(axioms, "p")
     refs = {name: [model.ref(o) for o in values(by_p.get(str(prop), []), "o")] for name, prop in (
         ("super", V.RDFS.subClassOf), ("superprop", V.RDFS.subPropertyOf), ("domain", V.RDFS.domain),

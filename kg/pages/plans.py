@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kg import vocab as V
-from kg.pages.facts import first, group_by, values
+from kg.pages.facts import Row, first, group_by, values
 from kg.pages.model import Context, SCHEMA_ORG, SiteModel
 from kg.pages.requirements import requirement_index
 from kg.pages.validation import plan_validation
@@ -59,7 +59,7 @@ def _requirements_by_plan(model: SiteModel) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _notice(model: SiteModel, rows: list[dict]) -> dict[str, Any] | None:
+def _notice(model: SiteModel, rows: list[Row]) -> dict[str, Any] | None:
     notice = first(rows, "notice")
     if notice is None:
         return None
@@ -72,7 +72,7 @@ def _group_key(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
 
-def _tree(model: SiteModel, rows: list[dict], reqs: list[dict[str, Any]],
+def _tree(model: SiteModel, rows: list[Row], reqs: list[dict[str, Any]],
           anchors: set[str]) -> list[dict[str, Any]]:
     """Level-1 task groups with their sub-groups, each with the number of requirements under it and a link
     to its place in the requirement table (or to its own page when no requirement sits under it)."""

@@ -108,7 +108,7 @@ def build(model: SiteModel) -> Iterator[Context]:
             jsonld=_jsonld(model, req))
 
 
-def _counterparts(model: SiteModel, rows: list[dict], index: dict[str, dict]) -> list[dict[str, Any]]:
+def _counterparts(model: SiteModel, rows: list[Row], index: dict[str, Row]) -> list[dict[str, Any]]:
     """The same requirement in other plans, most similar first (written by the plan comparisons)."""
     out = []
     for row in rows:
