@@ -482,7 +482,7 @@ class BuiltPlan:
 def _let_go(plans: list[LiftedPlan]) -> list[BuiltPlan]:
     """The plans as BuiltPlan records, and the comparison memos and the workers' inheritance emptied, so
     that the lifted plans (some 300 kB each, a GB for a year of the whole country) are freed before the
-    store is loaded (at 3,200 plans its bulk loading took 3 GB beside them)."""
+    store is loaded (at 1,000 plans the store stage's peak went from 2,459 to 2,130 MB)."""
     built = [BuiltPlan(p.slug, p.parsed.plan_title, Path(p.parsed.source.path).name, p.sha256,
                        len(p.requirements)) for p in plans]
     forget_memos()

@@ -86,13 +86,11 @@ def row_class(fields: tuple[str, ...]) -> type[Row]:
 def record(**values: Any) -> Row:
     """A Row of these fields, None values included: the site's summaries built from the rows (a
     requirement as a table shows it, its agencies and deadlines), held by the hundred thousand."""
-    row = row_class(tuple(values))()
-    for name, value in values.items():
-        setattr(row, name, value)
-    return row
+    return _row(tuple(values), values.items())
 
 
-def _row(fields: tuple[str, ...], items: tuple[tuple[str, Any], ...]) -> Row:
+def _row(fields: tuple[str, ...], items: Iterable[tuple[str, Any]]) -> Row:
+    """A row of these fields with these values set (how a Row is unpickled)."""
     row = row_class(fields)()
     for name, value in items:
         setattr(row, name, value)
