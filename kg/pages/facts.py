@@ -27,6 +27,7 @@ BOOLEAN = str(XSD.boolean)
 DECIMAL_TYPES = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
 PLAN_SCOPE = re.compile(r"^#\s*scope:\s*plan\s+\?(\w+)", re.MULTILINE)
 PLANS_PER_TASK = 25  # plan-scoped queries are handed to the forked processes this many plans at a time
+Solutions = tuple[tuple[str, ...], list[tuple[Any, ...]]]  # a query's variables, each solution's values
 
 
 class Row:
@@ -128,7 +129,7 @@ class Facts:
         self.queries_dir = queries_dir
         self._texts: dict[str, str] = {}
         self._cache: dict[tuple, list[Row]] = {}
-        self._iris: dict[str, str] = {}  # one str per IRI across all rows: they repeat by the million
+        self._strings: dict[str, str] = {}  # one str per IRI or text across all rows (Facts._made)
 
     def text(self, name: str) -> str:
         if name not in self._texts:
@@ -171,67 +172,67 @@ class Facts:
     def prefetch(self, store_path: Path, workers: int, plans: PlanQuads | None = None) -> None:
         """Run every page query now, ``workers`` at a time in forked processes (the static site: the queries
         take a minute at 1,000 plans, and one process evaluates and converts rows on one core). Each process
-        opens the store anew and sends its rows back pickled, which costs a few per cent of making them.
-        With ``plans``, the plan-scoped queries run plan by plan on each plan's quads."""
+        opens the store anew and sends its solutions back as tuples of plain values, which pickle in C;
+        this process makes them rows. With ``plans``, the plan-scoped queries run plan by plan on each
+        plan's quads."""
         names = sorted(path.stem for path in self.queries_dir.glob("*.rq"))
         scoped = [name for name in names if plans is not None and self.plan_key(name)]
         slugs = sorted(plans.files) if plans is not None and scoped else []
         tasks: list[str | tuple[str, ...]] = [name for name in names if name not in scoped]
         tasks += [tuple(slugs[i:i + PLANS_PER_TASK]) for i in range(0, len(slugs), PLANS_PER_TASK)]
 
-        def run(task: str | tuple[str, ...]) -> list[Row] | dict[str, list[Row]]:
+        def run(task: str | tuple[str, ...]) -> dict[str, Solutions]:
             self.store = reopened(self.store, store_path)  # in a forked process: its own handle
-            return self._rows(task, {}) if isinstance(task, str) else self._plan_rows(scoped, task, plans)
+            return {task: self._solutions(task, {})} if isinstance(task, str) else \
+                self._plan_solutions(scoped, task, plans)
 
         for name in scoped:
             self._cache[(name, ())] = []
-        for task, rows in zip(tasks, forked_map(run, tasks, workers)):
-            if isinstance(task, str):
-                self._cache[(task, ())] = [self._shared(row) for row in rows]
-            else:  # a run of plans in slug order, so the rows stay in plan order
-                for name, found in rows.items():
-                    self._cache[(name, ())].extend(self._shared(row) for row in found)
+        for found in forked_map(run, tasks, workers):  # plans in runs of slug order: rows stay in plan order
+            for name, solutions in found.items():
+                self._cache.setdefault((name, ()), []).extend(self._made(name, solutions))
 
-    def _plan_rows(self, names: list[str], slugs: tuple[str, ...], plans: PlanQuads | None) -> dict[str, list[Row]]:
-        """The rows of plan-scoped queries for these plans, each run on the plan's own quads and kept for
-        the rows about the plan's resources."""
+    def _plan_solutions(self, names: list[str], slugs: tuple[str, ...], plans: PlanQuads | None) -> dict[str, Solutions]:
+        """The solutions of plan-scoped queries for these plans, each run on the plan's own quads and kept
+        for the rows about the plan's resources."""
         assert plans is not None
-        out: dict[str, list[Row]] = {name: [] for name in names}
+        out: dict[str, Solutions] = {}
         for slug in slugs:
             store, plan = plans.store_of(slug), plans.plan_iri(slug)
             for name in names:
+                fields, found = self._solutions(name, {}, store)
                 key = self.plan_key(name)
-                out[name] += [row for row in self._rows(name, {}, store)
-                              if type(value := row.get(key)) is str and plans.holds(plan, value)]
+                if key not in fields:
+                    raise KgError(f"{self.queries_dir / name}.rq: '# scope: plan ?{key}' names no variable it selects")
+                at = fields.index(key)
+                kept = out.setdefault(name, (fields, []))[1]
+                kept += [values for values in found if type(value := values[at]) is str and plans.holds(plan, value)]
         return out
 
-    def _shared(self, row: Row) -> Row:
-        """A row from another process, its strings made the ones other rows hold (pickling keeps that
-        within one query's rows, not across queries)."""
-        strings = self._iris
-        for key, value in row.items():
-            if type(value) is str:
-                setattr(row, key, strings.setdefault(value, value))
-        return row
-
     def _rows(self, name: str, bindings: dict[str, str], store: ox.Store | None = None) -> list[Row]:
+        return self._made(name, self._solutions(name, bindings, store))
+
+    def _solutions(self, name: str, bindings: dict[str, str], store: ox.Store | None = None) -> Solutions:
+        """A query's variables, and each solution's values in their order (None where unbound)."""
         result = self.solutions(name, store, **bindings)
-        names = tuple(v.value for v in result.variables)
+        fields = tuple(v.value for v in result.variables)
+        named = ox.NamedNode
+        return fields, [tuple(term.value if type(term) is named else plain(term) for term in solution)
+                        for solution in result]  # a solution iterates its values in variable order
+
+    def _made(self, name: str, solutions: Solutions) -> list[Row]:
+        """Rows of solutions, each string the one other rows hold (IRIs and labels repeat by the million)."""
+        fields, found = solutions
         try:
-            make = row_class(names)
+            make = row_class(fields)
         except ValueError as error:
             raise KgError(f"{self.queries_dir / name}.rq: {error}") from None
-        rows = []
-        iris, named = self._iris, ox.NamedNode
-        for solution in result:
+        strings, rows = self._strings, []
+        for values in found:
             row = make()
-            for n, term in zip(names, solution):  # a solution iterates its values in variable order
-                if term is not None:
-                    if type(term) is named:
-                        value = term.value
-                        setattr(row, n, iris.setdefault(value, value))
-                    else:
-                        setattr(row, n, plain(term))
+            for field, value in zip(fields, values):
+                if value is not None:
+                    setattr(row, field, strings.setdefault(value, value) if type(value) is str else value)
             rows.append(row)
         return rows
 

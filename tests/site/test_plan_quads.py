@@ -112,3 +112,16 @@ def split(built) -> PlanQuads:
     """The session build's quads split by plan, as the site splits them."""
     build = built.build_dir
     return PlanQuads.split([build / "graph.nq", build / "validation" / QUALITY_FILE], built.settings.base, build)
+
+
+def test_a_plan_scope_naming_no_selected_variable_is_refused_with_its_query(built, store, tmp_path):
+    from kg.errors import KgError
+    from kg.pages.facts import Facts
+
+    (tmp_path / "scoped.rq").write_text("# scope: plan ?req\nSELECT ?plan WHERE { ?plan a ?class }", "utf-8")
+    quads = split(built)
+    try:
+        with pytest.raises(KgError, match=r"scoped\.rq: '# scope: plan \?req' names no variable it selects"):
+            Facts(store, tmp_path).prefetch(built.settings.store_path, 1, quads)
+    finally:
+        quads.close()
