@@ -52,10 +52,12 @@ def link(ctx: JinjaContext, ref: dict[str, Any] | None, text: str | None = None)
 @pass_context
 def requirement_rows(ctx: JinjaContext, rows: list[dict[str, Any]], show_plan: bool = False) -> Markup:
     """The rows of a requirement table (_req_row.html), each rendered once per page depth and kept in
-    the page's `fragments` cache: a requirement's row repeats on the pages of its plan, types, regions
-    and cited documents."""
+    the page's `fragments` cache, when it has one: a requirement's row repeats on the pages of its types,
+    regions and cited documents."""
     cache, root = ctx["fragments"], ctx["root"]
     template = ctx.environment.get_template("_req_row.html")
+    if cache is None:  # rows this kind of page lists once (kg.pages.kinds.Kind.rows_repeat)
+        return Markup("".join(template.render(r=row, root=root, show_plan=show_plan) for row in rows))
     out = []
     for row in rows:
         key = (row["iri"], root, show_plan)

@@ -54,7 +54,7 @@ class SiteModel:
         self._memo: dict[str, Any] = {}
         self._refs: dict[tuple[str, str | None], dict[str, Any]] = {}
         self._described: dict[str, list[ox.Triple]] = {}
-        self.fragments: dict[tuple, str] = {}  # rendered table rows, shared by the pages of this model
+        self.fragments: dict[tuple, str] | None = {}  # rendered table rows, shared by pages (None: not kept)
         # The static site renders in worker processes, each the pages of its share (`shard`), and keeps
         # no description once its files are written (`keep_described`).
         self.shard: tuple[int, int] = (0, 1)
