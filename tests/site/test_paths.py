@@ -69,3 +69,19 @@ def test_validation_report_links_are_rebased_into_the_site(tmp_path):
     copied = (tmp_path / "site" / "validation" / "report.html").read_text("utf-8")
     assert 'href="../id/plan/x.html#deadline-1"' in copied
     assert 'href="https://example.org/site/"' in copied
+
+
+def test_validation_files_other_than_html_are_linked_into_the_site_and_html_written_anew(tmp_path):
+    from kg.site import _copy_validation
+
+    source = tmp_path / "validation"
+    (source / "plans").mkdir(parents=True)
+    (source / "report.ttl").write_text("<a> <b> <c> .\n", "utf-8")
+    (source / "plans" / "p.html").write_text('<a href="../../site/id/x.html">x</a>', "utf-8")
+    target = tmp_path / "site" / "validation"
+    _copy_validation(source, target)
+    assert (target / "report.ttl").stat().st_ino == (source / "report.ttl").stat().st_ino
+    assert (target / "plans" / "p.html").stat().st_ino != (source / "plans" / "p.html").stat().st_ino
+    assert (source / "plans" / "p.html").read_text("utf-8") == '<a href="../../site/id/x.html">x</a>'
+    _copy_validation(source, target)  # again over the previous copies (a rebuild): replaced, not appended
+    assert (target / "report.ttl").read_text("utf-8") == "<a> <b> <c> .\n"
