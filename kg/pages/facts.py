@@ -186,11 +186,11 @@ class Facts:
             return {task: self._solutions(task, {})} if isinstance(task, str) else \
                 self._plan_solutions(scoped, task, plans)
 
-        for name in scoped:
+        for name in names:  # made anew, even if asked before
             self._cache[(name, ())] = []
         for found in forked_map(run, tasks, workers):  # plans in runs of slug order: rows stay in plan order
             for name, solutions in found.items():
-                self._cache.setdefault((name, ()), []).extend(self._made(name, solutions))
+                self._cache[(name, ())].extend(self._made(name, solutions))
 
     def _plan_solutions(self, names: list[str], slugs: tuple[str, ...], plans: PlanQuads | None) -> dict[str, Solutions]:
         """The solutions of plan-scoped queries for these plans, each run on the plan's own quads and kept
