@@ -32,7 +32,6 @@ from rdflib.term import Identifier
 
 from kg.delta import BuildDelta, neighbours
 from kg.findings import SHARED, Findings, gather
-from kg.forking import forked_map
 from kg.quality import quality_graph
 from kg.report import plan_rows, summary_json, write_csv, write_html, write_json, write_report_ttl
 from kg.settings import Settings
@@ -144,27 +143,17 @@ def write_validation(build_dir: Path, settings: Settings, store: ox.Store, shape
     generated = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     out = Path(tempfile.mkdtemp(prefix=".validation-", dir=build_dir))  # swapped in whole when written
     progress(f"writing {len(results)} results to {build_dir / 'validation'}")
-    rows, minter = plan_rows(findings), Minter(settings.base)
-    # Each file on its own, so the files are written by forked processes on every core (the largest
-    # first): at 1,000 plans they took 8 CPU seconds, one core idle.
-    writers: list[Callable[[], object]] = [
-        lambda: write_html(findings, rows, out, settings.site_templates / "templates", shapes, SITE_ROOT,
-                           generated, ENGINES[engine], ns),
-        lambda: write_report_ttl(results, out / "report.ttl", ns),
-        lambda: write_results(findings, out / RESULTS_FILE),
-        lambda: write_csv(findings, out / "report.csv", ns),
-        lambda: quality_graph(findings, minter, generated, minter.iri("validation/report.ttl"),
-                              ns).write(out / QUALITY_FILE),
-        lambda: write_json(summary_json(findings, rows, ENGINES[engine], generated), out / "summary.json"),
-    ]
-    for _ in forked_map(_written, writers, settings.workers):
-        pass
+    write_results(findings, out / RESULTS_FILE)
+    write_report_ttl(results, out / "report.ttl", ns)
+    write_csv(findings, out / "report.csv", ns)
+    rows = plan_rows(findings)
+    write_html(findings, rows, out, settings.site_templates / "templates", shapes, SITE_ROOT, generated,
+               ENGINES[engine], ns)
+    write_json(summary_json(findings, rows, ENGINES[engine], generated), out / "summary.json")
+    minter = Minter(settings.base)
+    quality_graph(findings, minter, generated, minter.iri("validation/report.ttl"), ns).write(out / QUALITY_FILE)
     final = _swap_in(out, build_dir / "validation")
     return _summary(findings, rows, final, run)
-
-
-def _written(write: Callable[[], object]) -> None:
-    write()  # what a writer returns (an rdflib Graph …) stays in its process
 
 
 def _swap_in(folder: Path, target: Path) -> Path:
