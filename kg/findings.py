@@ -11,25 +11,28 @@ citing it).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
+from rdflib import BNode, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from rdflib.term import Identifier
 
 from kg import vocab as V
 from kg.errors import KgError
-from kg.forking import forked_map, reopened
+from kg.forking import forked_map
 from kg.pages.paths import Paths
 from kg.shacl import Result
 from kg.sources import find_sources, read_source
-from kg.validate_fast import to_oxigraph, to_rdflib
+from kg.validate_fast import to_oxigraph
 
 SHARED = "shared"  # the bucket of results on nodes no plan graph describes (ontology, type scheme)
 MAX_QUOTED_LINES = 12
-FORK_FROM = 5000  # focus nodes: below this, forking costs more than reading them here
+FORK_FROM = 64 << 20  # bytes of N-Quads: below this, forking costs more than reading them here
+SCAN_BLOCK = 16 << 20  # bytes of N-Quads parsed at a time
 PLAN_KINDS = (V.DivisionOfWorkPlan, V.WorkPoints, V.Plan)
 OWNING = (V.assignment, V.deadline, V.hasTarget)  # a requirement owns these nodes (anchors of its page)
 FIRST_LINE, LAST_LINE = ox.NamedNode(str(V.firstLine)), ox.NamedNode(str(V.lastLine))
@@ -117,118 +120,153 @@ def _first(store: ox.Store, subject: ox.Term, predicate: ox.NamedNode, graph: ox
 
 
 class Context:
-    """Per focus node: the plan graphs describing it, its label, its anchor spans and owning requirement.
+    """Per focus node: the plan graphs describing it, its label, its anchor spans and owning requirement."""
 
-    Read by index lookups (pyoxigraph's quads_for_pattern), a few per node, never by a query whose plan may
-    scan the store: the cost grows with the number of results and the links of their nodes only."""
-
-    def __init__(self, store: ox.Store, focus_nodes: set[Identifier], plan_graphs: set[str]) -> None:
+    def __init__(self) -> None:
         self.graphs: dict[Identifier, set[str]] = defaultdict(set)  # graphs where the node is a subject
         self.linked: dict[Identifier, set[str]] = {}  # graphs where it is an object
         self.labels: dict[Identifier, str] = {}
         self.spans: dict[tuple[Identifier, str], tuple[int, int]] = {}
         self.owner: dict[Identifier, Identifier] = {}
         self.requirements: set[Identifier] = set()
-        self._store = store
-        self._plan_graphs = {ox.NamedNode(g) for g in plan_graphs}
-        self._anchor_spans: dict[tuple[ox.Term, ox.NamedNode], tuple[int, int] | None] = {}
-        for node in sorted((n for n in focus_nodes if not isinstance(n, BNode)), key=str):
-            self._read(node, to_oxigraph(node))
 
     def parts(self) -> tuple:
-        """What was read (for a forked reader to send back: no store handle, no memo)."""
+        """Everything read, for comparing two readings."""
         return self.graphs, self.linked, self.labels, self.spans, self.owner, self.requirements
 
-    def add(self, parts: tuple) -> None:
-        """Take in what another reader read about other nodes."""
-        graphs, linked, labels, spans, owner, requirements = parts
-        for node, found in graphs.items():
-            self.graphs[node].update(found)
-        self.linked.update(linked)
-        self.labels.update(labels)
-        self.spans.update(spans)
-        self.owner.update(owner)
-        self.requirements |= requirements
 
-    def _read(self, node: Identifier, term: ox.Term) -> None:
-        own = self._subject(node, term) if not isinstance(node, Literal) else {}
-        anchors: dict[ox.NamedNode, list[ox.Term]] = defaultdict(list)  # graph → nodes linking to this one
-        for quad in self._store.quads_for_pattern(None, None, term, None):
-            if isinstance(quad.graph_name, ox.NamedNode):
-                anchors[quad.graph_name].append(quad.subject)
-                if quad.predicate in OWNING_OX:
-                    self.owner[node] = to_rdflib(quad.subject)
-        if anchors:
-            self.linked[node] = {g.value for g in anchors}
-        for graph in (set(own) | set(anchors)) & self._plan_graphs:  # spans are quoted from plans only
-            firsts, lasts = own.get(graph, ((), ()))
-            # its own lines, else those of the earliest node that mentions it (a deadline: its requirement's)
-            spans = [(a, b) for a in firsts for b in lasts] if firsts else \
-                [s for anchor in anchors.get(graph, ()) if (s := self._span(anchor, graph))]
-            if spans:
-                self.spans[(node, graph.value)] = min(spans)
-
-    def _subject(self, node: Identifier, term: ox.Term) -> dict[ox.NamedNode, tuple[list[int], list[int]]]:
-        """The node's own triples: its graphs, label, type, and line numbers per graph (a quad's object is
-        read only for the few predicates used: a requirement's text is long)."""
-        lines: dict[ox.NamedNode, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-        labels = []
-        graphs = set()
-        for quad in self._store.quads_for_pattern(term, None, None, None):
-            graph = quad.graph_name
-            if not isinstance(graph, ox.NamedNode):
-                continue
-            graphs.add(graph)
-            role = SUBJECT_ROLES.get(quad.predicate)
-            if role is None:
-                continue
-            value = quad.object
-            if role == "line":
-                lines[graph][quad.predicate == LAST_LINE].append(int(value.value))
-            elif role == "label":
-                if not isinstance(value, ox.BlankNode):
-                    labels.append(value.value)
-            elif value == REQUIREMENT_OX:
-                self.requirements.add(node)
-        if graphs:
-            self.graphs[node].update(g.value for g in graphs)
-        if labels:
-            self.labels[node] = min(labels)
-        return lines
-
-    def _span(self, anchor: ox.Term, graph: ox.NamedNode) -> tuple[int, int] | None:
-        """The earliest (first, last) line pair an anchor node records in one graph (memoised)."""
-        key = (anchor, graph)
-        if key not in self._anchor_spans:
-            firsts = [int(q.object.value) for q in self._store.quads_for_pattern(anchor, FIRST_LINE, None, graph)]
-            lasts = [int(q.object.value) for q in self._store.quads_for_pattern(anchor, LAST_LINE, None, graph)] \
-                if firsts else []
-            self._anchor_spans[key] = min(((a, b) for a in firsts for b in lasts), default=None)
-        return self._anchor_spans[key]
+Lines = tuple[int | None, int | None]  # a node's earliest first and last line in one graph
 
 
-def read_context(store: ox.Store, focus_nodes: set[Identifier], plan_graphs: set[str],
-                 store_path: Path | None, workers: int) -> Context:
-    """The Context of these focus nodes, read by `workers` forked processes, each a run of the nodes in
-    IRI order (a requirement's assignments and deadlines stay together, and so do the lookups of its lines).
-    ``store_path``: where the store is on disk (kg.forking.reopened); None for an in-memory store. At 1,000
-    plans this is 96k results, 20 s on one core."""
+@dataclass
+class Scan:
+    """What one pass over a share of the quads found, in plain values that cross processes cheaply (an
+    oxigraph term is rebuilt and its IRI checked when unpickled): focus nodes by their index, graphs by IRI,
+    other nodes by their N-Triples text. The lines of every node of a plan graph are kept, since a node
+    linking to a focus node may be read in another share."""
+
+    graphs: dict[int, set[str]] = field(default_factory=dict)
+    labels: dict[int, str] = field(default_factory=dict)
+    requirements: set[int] = field(default_factory=set)
+    anchors: dict[int, dict[str, list[str]]] = field(default_factory=dict)  # graph → nodes linking to it
+    owners: dict[int, str] = field(default_factory=dict)
+    lines: dict[tuple[str, str], Lines] = field(default_factory=dict)  # (node, graph) → lines
+
+    def add(self, other: Scan) -> None:
+        for node, graphs in other.graphs.items():
+            self.graphs.setdefault(node, set()).update(graphs)
+        for node, label in other.labels.items():
+            self.labels[node] = min(label, self.labels.get(node, label))
+        for node, owner in other.owners.items():
+            self.owners[node] = min(owner, self.owners.get(node, owner))  # one in practice
+        self.requirements |= other.requirements
+        for node, by_graph in other.anchors.items():
+            for graph, linkers in by_graph.items():
+                self.anchors.setdefault(node, {}).setdefault(graph, []).extend(linkers)
+        for key, lines in other.lines.items():
+            self.lines[key] = _earliest(self.lines.get(key, (None, None)), lines)
+
+
+def read_context(nquads: Path, focus_nodes: set[Identifier], plan_graphs: set[str], workers: int) -> Context:
+    """The Context of these focus nodes, from one pass over the build's N-Quads (graph.nq: what the store
+    was loaded from), cut into one byte range per worker, each read by a forked process.
+
+    Looking each node up in the store instead cost two index scans and a string lookup per term of every
+    quad found: at 1,000 plans, 96k results, 27 s on two cores."""
     nodes = sorted((n for n in focus_nodes if not isinstance(n, BNode)), key=str)
-    if workers < 2 or len(nodes) < FORK_FROM:
-        return Context(store, set(nodes), plan_graphs)
-    # Each reader is handed its share as text laid out together, and makes the terms itself: reading the
-    # results' own terms would write their reference counts, and so copy every page of results it touched.
-    texts = [str(n) if isinstance(n, URIRef) else n for n in nodes]  # (a literal focus is rare: kept)
-    size = -(-len(texts) // workers)
+    focus = {to_oxigraph(node): index for index, node in enumerate(nodes)}
+    size = nquads.stat().st_size
+    shares = 1 if workers < 2 or size < FORK_FROM else workers
+    bounds = [size * i // shares for i in range(shares + 1)]
+    read = partial(_scan, nquads, focus, {ox.NamedNode(g) for g in plan_graphs})
+    scan = Scan()
+    for part in forked_map(read, list(zip(bounds, bounds[1:])), workers):
+        scan.add(part)
+    return _context(scan, nodes)
 
-    def read(share: list[str | Identifier]) -> tuple:
-        own = {URIRef(text) if type(text) is str else text for text in share}
-        return Context(reopened(store, store_path), own, plan_graphs).parts()
 
-    context = Context(store, set(), plan_graphs)
-    for part in forked_map(read, [texts[i:i + size] for i in range(0, len(texts), size)], workers):
-        context.add(part)
+def _scan(nquads: Path, focus: dict[ox.Term, int], plans: set[ox.NamedNode], share: tuple[int, int]) -> Scan:
+    """One share's facts (see Scan). A requirement's text is long: a quad's object is read as text only for
+    the few predicates used."""
+    scan = Scan()
+    lines: dict[tuple[str, str], list[list[int]]] = {}
+    for quad in read_share(nquads, *share):
+        graph = quad.graph_name
+        if not isinstance(graph, ox.NamedNode):
+            continue
+        subject, predicate, value = quad.subject, quad.predicate, quad.object
+        role = SUBJECT_ROLES.get(predicate)
+        if role == "line" and graph in plans:  # spans are quoted from plans only
+            lines.setdefault((str(subject), graph.value), ([], []))[predicate == LAST_LINE].append(int(value.value))
+        node = focus.get(subject)
+        if node is not None:
+            scan.graphs.setdefault(node, set()).add(graph.value)
+            if role == "label" and not isinstance(value, ox.BlankNode):
+                scan.labels[node] = min(value.value, scan.labels.get(node, value.value))
+            elif role == "type" and value == REQUIREMENT_OX:
+                scan.requirements.add(node)
+        node = focus.get(value)
+        if node is not None:
+            scan.anchors.setdefault(node, {}).setdefault(graph.value, []).append(str(subject))
+            if predicate in OWNING_OX:
+                scan.owners[node] = min(str(subject), scan.owners.get(node, str(subject)))
+    scan.lines = {key: (min(firsts, default=None), min(lasts, default=None)) for key, (firsts, lasts) in lines.items()}
+    return scan
+
+
+def read_share(nquads: Path, start: int, end: int) -> Iterator[ox.Quad]:
+    """The quads of the lines that begin in bytes start..end of an N-Quads file, parsed a block at a time.
+    Lenient: the file is the build's own, already parsed strictly when the store was loaded."""
+    with nquads.open("rb") as file:
+        if start:
+            file.seek(start - 1)
+            file.readline()  # the line under way at `start` belongs to the share before
+        at = file.tell()
+        while at < end:
+            block = file.read(min(SCAN_BLOCK, end - at))
+            if not block:
+                return
+            if not block.endswith(b"\n"):
+                block += file.readline()  # the last line begun is this share's: finish it
+            at += len(block)
+            yield from ox.parse(input=block, format=ox.RdfFormat.N_QUADS, lenient=True)
+
+
+def _context(scan: Scan, nodes: list[Identifier]) -> Context:
+    """The Context a scan gives: a node's span in a plan graph is its own first and last lines, else those
+    of the earliest node of that graph linking to it (a deadline: its requirement's)."""
+    context = Context()
+    for index, node in enumerate(nodes):
+        graphs = scan.graphs.get(index, set())
+        if graphs:
+            context.graphs[node] = graphs
+        if index in scan.labels:
+            context.labels[node] = scan.labels[index]
+        if index in scan.requirements:
+            context.requirements.add(node)
+        anchors = scan.anchors.get(index, {})
+        if anchors:
+            context.linked[node] = set(anchors)
+        if index in scan.owners:
+            context.owner[node] = _node(scan.owners[index])
+        key = to_oxigraph(node)
+        for graph in graphs | set(anchors):
+            own = scan.lines.get((str(key), graph), (None, None))
+            spans = [own] if own[0] is not None else \
+                [lines for anchor in anchors.get(graph, ()) if (lines := scan.lines.get((anchor, graph)))]
+            spans = [span for span in spans if None not in span]
+            if spans:
+                context.spans[(node, graph)] = min(spans)
     return context
+
+
+def _earliest(one: Lines, other: Lines) -> Lines:
+    return tuple(min((n for n in pair if n is not None), default=None) for pair in zip(one, other))  # type: ignore[return-value]
+
+
+def _node(text: str) -> Identifier:
+    """An IRI or blank node from its N-Triples text."""
+    return URIRef(text[1:-1]) if text.startswith("<") else BNode(text[2:])
 
 
 class SourceTexts:
@@ -261,13 +299,13 @@ class SourceTexts:
         return quoted, max(0, min(last, len(text)) - stop)
 
 
-def gather(store: ox.Store, results: list[Result], corpus: Path, base: str, store_path: Path | None = None,
+def gather(store: ox.Store, results: list[Result], corpus: Path, base: str, nquads: Path,
            workers: int = 1) -> Findings:
-    """Findings for every result: one per plan the focus node belongs to (or one under SHARED). With
-    several workers the store is read in forked processes (see read_context for ``store_path``)."""
+    """Findings for every result: one per plan the focus node belongs to (or one under SHARED). The plans
+    are read from the store, the focus nodes' context from ``nquads``, the same data (see read_context)."""
     plans = read_plans(store)
     by_graph = {p.graph: p for p in plans}
-    context = read_context(store, {r.focus for r in results}, set(by_graph), store_path, workers)
+    context = read_context(nquads, {r.focus for r in results}, set(by_graph), workers)
     texts = SourceTexts(corpus)
     paths = Paths(base)
     paths.known = {p for n in set(context.graphs) | set(context.owner.values()) if (p := paths.path(str(n)))}

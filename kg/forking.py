@@ -1,5 +1,5 @@
-"""Work shared out to forked processes that read the built store (the site's page queries, validation's
-placing of results).
+"""Work shared out to forked processes: the site's page queries, which read the built store, and
+validation's placing of results, which reads graph.nq.
 
 pyoxigraph lets go of the interpreter while it evaluates a query, but turning a million solutions into
 Python values holds it: one process converts on one core. A forked process inherits what the parent

@@ -128,18 +128,17 @@ def validate_build(build_dir: Path, settings: Settings, progress: Progress = lam
     shapes = load_shapes(settings.shapes)
     results, store, checks, seconds = run_engine(build_dir, shapes, engine, settings.workers, store)
     return write_validation(build_dir, settings, store, shapes, results, progress,
-                            ValidationSummary(engine=engine, checks=checks, seconds=seconds),
-                            store_path=source if on_disk else None)
+                            ValidationSummary(engine=engine, checks=checks, seconds=seconds))
 
 
 def write_validation(build_dir: Path, settings: Settings, store: ox.Store, shapes: Graph, results: list[Result],
-                     progress: Progress, run: ValidationSummary, store_path: Path | None) -> ValidationSummary:
+                     progress: Progress, run: ValidationSummary) -> ValidationSummary:
     """Write build_dir/validation/ for these results; returns `run` (engine, checks, seconds) with the
-    counts filled in. ``store_path``: where `store` is on disk (None: in memory)."""
+    counts filled in. `store` holds the data of build_dir/graph.nq."""
     ns = namespaces_for(shapes)
     engine = run.engine
     progress(f"placing {len(results)} results in their plans and source lines")
-    findings = gather(store, results, settings.corpus, settings.base, store_path, settings.workers)
+    findings = gather(store, results, settings.corpus, settings.base, data_file(build_dir), settings.workers)
     generated = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     out = Path(tempfile.mkdtemp(prefix=".validation-", dir=build_dir))  # swapped in whole when written
     progress(f"writing {len(results)} results to {build_dir / 'validation'}")
@@ -240,8 +239,7 @@ def revalidate(build_dir: Path, settings: Settings, store: ox.Store, delta: Buil
     run = ValidationSummary(engine="fast", checks=len(checks), seconds=seconds, revalidated=(
         f"re-validated {len(rechecked)} plan{'s' if len(rechecked) != 1 else ''}, {len(scope.iris)} nodes; "
         f"reused {plan_count - len(rechecked)} plans, {len(kept)} results"))
-    return write_validation(build_dir, settings, store, shapes, kept + fresh, progress, run,
-                            store_path=Path(build_dir) / "store")
+    return write_validation(build_dir, settings, store, shapes, kept + fresh, progress, run)
 
 
 def affected_scope(store: ox.Store, delta: BuildDelta, minter: Minter) -> Scope:
