@@ -271,8 +271,21 @@ def _min_count(focus: str, path: URIRef | None, n: Identifier, shape: Identifier
 
 def _max_count(focus: str, path: URIRef | None, n: Identifier, shape: Identifier, few: bool = False) -> str:
     p = _need_path(path, shape, "sh:maxCount")
-    return (f"{PROLOGUE}SELECT ?this WHERE {{ {focus} ?this {p} ?v }} "
-            f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(n)})")
+    return _grouped(focus, "?this", f"?this {p} ?v", f"COUNT(DISTINCT ?v) > {int(n)}", few)
+
+
+def _grouped(focus: str, keys: str, pattern: str, having: str, few: bool) -> str:
+    """The focus nodes whose values matching `pattern`, grouped by `keys`, meet `having`. Over every focus
+    node the values are grouped first, in one pass over the predicate's index, and the few groups that
+    meet the condition are then joined with the focus nodes: grouping after the join looked up each focus
+    node's values one by one (at 1,000 plans a maxCount on 156,000 assignments: 0.96 s against 0.24).
+    A small class on a common predicate loses a little (a notice's firstLine: 0.08 → 0.24 s), the maxCount
+    checks as a whole gain (13.0 → 7.5 s). For a few focus nodes (an incremental run) they come first, so
+    as not to group the whole store."""
+    if few:
+        return f"{PROLOGUE}SELECT {keys} WHERE {{ {focus} {pattern} }} GROUP BY {keys} HAVING ({having})"
+    return f"{PROLOGUE}SELECT {keys} WHERE {{ {{ SELECT {keys} WHERE {{ {pattern} }} GROUP BY {keys} " \
+           f"HAVING ({having}) }} {focus} }}"
 
 
 def _has_value(focus: str, path: URIRef | None, v: Identifier, shape: Identifier, few: bool = False) -> str:
@@ -325,26 +338,34 @@ def _sparql_check(sg: Graph, shape: Identifier, constraint: Identifier, focus: s
     head = text[:WHERE_BRACE.search(text).start()] if WHERE_BRACE.search(text) else text[:text.find("{")]
     if "?this" not in head and "*" not in head:
         raise ValidationError(f"shape {shape}: the query must project $this")
-    joined = _join_focus(text, focus)
+    prefixes = _prefixes(sg, constraint)
     messages = tuple(m for m in sg.objects(constraint, SH.message) if isinstance(m, Literal))
-    return Check(component=SH.SPARQLConstraintComponent, query=_prefixes(sg, constraint) + joined,
-                 constraint=constraint, sparql_node_shape=base["path"] is None, focus=focus,
+    return Check(component=SH.SPARQLConstraintComponent, query=prefixes + _join_focus(text, focus, inner=False),
+                 few=prefixes + _join_focus(text, focus, inner=True), constraint=constraint,
+                 sparql_node_shape=base["path"] is None, focus=focus,
                  **{**base, "messages": messages + base["messages"]})
 
 
 SELECT_WHERE = re.compile(r"\bSELECT\b(?P<head>[^{]*?)\bWHERE\s*\{", re.IGNORECASE | re.DOTALL)
 
 
-def _join_focus(text: str, focus: str) -> str:
-    """The query with the focus sub-select inserted at the start of each SELECT … WHERE { that projects
-    ?this and uses it (the outermost one at least). A sub-select that projects ?this without using it (to
-    satisfy pyshacl, which pre-binds $this) is evaluated on its own: the rows of a plan, joined by ?plan."""
+def _join_focus(text: str, focus: str, inner: bool) -> str:
+    """The query with the focus sub-select inserted at the start of the outermost SELECT … WHERE {, and
+    with `inner` of each sub-select that projects ?this and uses it too.
+
+    The outermost join alone gives the same solutions: a sub-select projecting ?this is grouped by it, and
+    the join drops the rows of other nodes. Over every focus node it is the faster: sub-selects that read
+    one predicate each are joined by hashing (at 1,000 plans a constraint on 79,000 carried values took 2 s
+    instead of 9). For a few focus nodes (`inner`, an incremental run) pyoxigraph, which evaluates a
+    sub-select on its own, must see the scope inside, or it reads every row of the store. A sub-select that
+    projects ?this without using it (to satisfy pyshacl, which pre-binds $this) is evaluated on its own:
+    the rows of a plan, joined by ?plan."""
     matches = [m for m in SELECT_WHERE.finditer(text) if re.search(r"\?this\b|\*", m.group("head"))
                and re.search(r"\?this\b", _body(text, m.end()))]
     if not matches:
         match = WHERE_BRACE.search(text) or re.search(r"\{", text)
         return text[:match.end()] + f" {focus} " + text[match.end():]
-    for match in reversed(matches):  # from the end, so earlier offsets stay valid
+    for match in reversed(matches if inner else matches[:1]):  # from the end, so earlier offsets stay valid
         text = text[:match.end()] + f" {focus} " + text[match.end():]
     return text
 
