@@ -217,7 +217,10 @@ def _lacking(pattern: str, few: bool) -> str:
 def _value_query(focus: str, path: URIRef | None, violated: str, few: bool = False) -> str:
     values = f"?this {path.n3()} ?value ." if path is not None else "BIND (?this AS ?value)"
     test = _lacking(violated, few) if isinstance(violated, Lacks) else f"FILTER ({violated})"
-    return f"{PROLOGUE}SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} {test} }}"
+    if few or path is None:
+        return f"{PROLOGUE}SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} {test} }}"
+    # over every focus node: the predicate's values tested first, then joined with the focus nodes (see _grouped)
+    return f"{PROLOGUE}SELECT DISTINCT ?this ?value WHERE {{ {{ SELECT ?this ?value WHERE {{ {values} {test} }} }} {focus} }}"
 
 
 def _same_term_any(value_list: list[Identifier]) -> str:

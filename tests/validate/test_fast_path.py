@@ -125,10 +125,14 @@ OUT_OF_PLACE = """
 ex:plan a zw:DivisionOfWorkPlan ; zw:year "2019"^^xsd:gYear .
 ex:other a zw:DivisionOfWorkPlan ; zw:year "2019"^^xsd:gYear .
 ex:g a zw:TaskGroup ; zw:inPlan ex:other .
-ex:r1 a zw:Requirement ; zw:inPlan ex:plan ; zw:deadline ex:d1 ; zw:firstLine 7 ; zw:lastLine 9 .
-ex:r2 a zw:Requirement ; zw:inPlan ex:plan ; zw:deadline ex:d2 ; zw:firstLine 10 ; zw:lastLine 10 .
+ex:r1 a zw:Requirement ; zw:inPlan ex:plan ; zw:deadline ex:d1 ; zw:firstLine 7 ; zw:lastLine 9 ;
+    zw:sequenceNumber 1 .
+ex:r2 a zw:Requirement ; zw:inPlan ex:plan ; zw:deadline ex:d2 ; zw:firstLine 10 ; zw:lastLine 10 ;
+    zw:sequenceNumber 2 .
 ex:r3 a zw:Requirement ; zw:inPlan ex:plan ; zw:deadline ex:d3 ; zw:firstLine 12 ; zw:lastLine 11 ;
-    zw:inGroup ex:g .
+    zw:inGroup ex:g ; zw:sequenceNumber 2 .
+ex:r4 a zw:Requirement ; zw:inPlan ex:plan ; zw:sequenceNumber 5 .
+ex:r5 a zw:Requirement ; zw:inPlan ex:other ; zw:sequenceNumber 5 .
 ex:d1 zw:dueDate "2018-06-30"^^xsd:date .
 ex:d2 zw:dueDate "2020-12-31"^^xsd:date .
 ex:d3 zw:dueDate "2021-01-31"^^xsd:date .
@@ -137,7 +141,8 @@ ex:d3 zw:dueDate "2021-01-31"^^xsd:date .
 
 @pytest.mark.parametrize("shape, flagged", [
     ("DeadlineBeforePlanYearShape", {"d1"}), ("DeadlineAfterWindowShape", {"d3"}),
-    ("LineSpanOrderShape", {"r3"}), ("GroupInOtherPlanShape", {"r3"})])
+    ("LineSpanOrderShape", {"r3"}), ("GroupInOtherPlanShape", {"r3"}), ("DuplicateSequenceShape", {"r2", "r3"}),
+    ("SequenceGapShape", {"r4"})])
 def test_constraints_joined_by_hashing_flag_what_they_did(shapes, shape, flagged):
     # these constraints read each predicate in a sub-select of its own (kg.validate_fast._join_focus): the
     # focus nodes are joined outside them, and each flags only its own nodes, as pyshacl does
