@@ -261,7 +261,8 @@ def _context(scan: Scan, nodes: list[Identifier]) -> Context:
 
 
 def _earliest(one: Lines, other: Lines) -> Lines:
-    return tuple(min((n for n in pair if n is not None), default=None) for pair in zip(one, other))  # type: ignore[return-value]
+    first, last = (min((n for n in pair if n is not None), default=None) for pair in zip(one, other))
+    return first, last
 
 
 def _node(text: str) -> Identifier:

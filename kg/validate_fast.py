@@ -368,6 +368,7 @@ def _join_focus(text: str, focus: str, inner: bool) -> str:
     if not matches:
         match = WHERE_BRACE.search(text) or re.search(r"\{", text)
         return text[:match.end()] + f" {focus} " + text[match.end():]
+    # the query's own SELECT comes first in its text: matches[0] is the outermost
     for match in reversed(matches if inner else matches[:1]):  # from the end, so earlier offsets stay valid
         text = text[:match.end()] + f" {focus} " + text[match.end():]
     return text
