@@ -182,7 +182,7 @@ def read_context(nquads: Path, focus_nodes: set[Identifier], plan_graphs: set[st
     scan = Scan()
     for part in forked_map(read, list(zip(bounds, bounds[1:])), workers):
         scan.add(part)
-    return _context(scan, nodes)
+    return _context(scan, nodes, [str(term) for term in focus])  # focus keeps the nodes' order
 
 
 def _scan(nquads: Path, focus: dict[ox.Term, int], plans: set[ox.NamedNode], share: tuple[int, int]) -> Scan:
@@ -232,11 +232,12 @@ def read_share(nquads: Path, start: int, end: int) -> Iterator[ox.Quad]:
             yield from ox.parse(input=block, format=ox.RdfFormat.N_QUADS, lenient=True)
 
 
-def _context(scan: Scan, nodes: list[Identifier]) -> Context:
-    """The Context a scan gives: a node's span in a plan graph is its own first and last lines, else those
-    of the earliest node of that graph linking to it (a deadline: its requirement's)."""
+def _context(scan: Scan, nodes: list[Identifier], texts: list[str]) -> Context:
+    """The Context a scan gives (`texts`: the nodes' N-Triples text, as Scan keys their lines): a node's
+    span in a plan graph is its own first and last lines, else those of the earliest node of that graph
+    linking to it (a deadline: its requirement's)."""
     context = Context()
-    for index, node in enumerate(nodes):
+    for index, (node, text) in enumerate(zip(nodes, texts)):
         graphs = scan.graphs.get(index, set())
         if graphs:
             context.graphs[node] = graphs
@@ -249,9 +250,8 @@ def _context(scan: Scan, nodes: list[Identifier]) -> Context:
             context.linked[node] = set(anchors)
         if index in scan.owners:
             context.owner[node] = _node(scan.owners[index])
-        key = to_oxigraph(node)
         for graph in graphs | set(anchors):
-            own = scan.lines.get((str(key), graph), (None, None))
+            own = scan.lines.get((text, graph), (None, None))
             spans = [own] if own[0] is not None else \
                 [lines for anchor in anchors.get(graph, ()) if (lines := scan.lines.get((anchor, graph)))]
             spans = [span for span in spans if None not in span]

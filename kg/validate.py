@@ -185,7 +185,7 @@ def build_step(build_dir: Path, settings: Settings, plans: object, progress: Pro
     what the changed documents can affect is re-validated (see the module docstring)."""
     from kg.store import open_store
 
-    store = open_store(Path(build_dir) / "store")  # read-only: forked readers open it beside this handle
+    store = open_store(Path(build_dir) / "store")  # read-only: the checks' threads share this handle
     previous = None
     if delta is not None and not delta.full("validate"):
         previous = read_results(settings.build / "validation" / RESULTS_FILE)

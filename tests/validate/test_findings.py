@@ -29,7 +29,8 @@ def test_shares_of_the_quads_hold_every_line_once(corpus_validated, monkeypatch)
     nquads = corpus_validated.folder / "graph.nq"
     size = nquads.stat().st_size
     whole = list(read_share(nquads, 0, size))
-    first_line = len(nquads.open("rb").readline())
+    data = nquads.read_bytes()
+    first_line = data.index(b"\n") + 1
     for cut in (1, first_line - 1, first_line, first_line + 1, size // 2, size - 1):
         assert list(read_share(nquads, 0, cut)) + list(read_share(nquads, cut, size)) == whole, cut
-    assert len(whole) == sum(1 for _ in nquads.open("rb"))
+    assert len(whole) == data.count(b"\n")
