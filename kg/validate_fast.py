@@ -153,12 +153,20 @@ def _focus_select(focus: str, scope: Scope) -> str:
 
 def blank_targets(store: ox.Store, checks: list[Check], graphs: Iterable[str]) -> bool:
     """Whether a blank node of these named graphs is a focus node of some check (no shape targets one
-    today; the scope then needs no per-graph scan of blank nodes)."""
-    for targets in sorted({targets_of(c.focus) for c in checks if c.focus}):
-        for graph in sorted(graphs):
-            query = (f"{PROLOGUE}ASK {{ {{ GRAPH <{graph}> {{ ?this ?_sp ?_so }} }} UNION "
-                     f"{{ GRAPH <{graph}> {{ ?_ss ?_sp ?this }} }} FILTER (isBlank(?this)) FILTER EXISTS {{ {targets} }} }}")
-            if store.query(query, use_default_graph_as_union=True):
+    today; the scope then needs no per-graph scan of blank nodes). Each graph's blank nodes are listed,
+    then each is asked against every check's targets with ``?this`` bound to it: a lookup per pattern.
+    Left unbound, the targets list every target of the country to join with (1.8 s a graph at 1,000
+    plans, against 0.04)."""
+    sets = sorted({targets_of(c.focus) for c in checks if c.focus})
+    if not sets:
+        return False
+    ask = PROLOGUE + "ASK { " + " UNION ".join("{ " + targets + " }" for targets in sets) + " }"
+    this = ox.Variable("this")
+    for graph in sorted(graphs):
+        blanks = store.query(f"SELECT DISTINCT ?this WHERE {{ GRAPH <{graph}> {{ {{ ?this ?_p ?_o }} UNION "
+                             f"{{ ?_s ?_p ?this }} }} FILTER (isBlank(?this)) }}")
+        for row in blanks:
+            if store.query(ask, use_default_graph_as_union=True, substitutions={this: row["this"]}):
                 return True
     return False
 

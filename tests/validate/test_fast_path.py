@@ -149,3 +149,25 @@ def test_constraints_joined_by_hashing_flag_what_they_did(shapes, shape, flagged
     fast, reference = _both(_turtle(OUT_OF_PLACE), shapes)
     for results in (fast, reference):
         assert {str(r.focus).rsplit("/", 1)[-1] for r in results if str(r.shape).endswith(shape)} == flagged
+
+
+def test_blank_targets_finds_a_blank_focus_node_of_a_changed_graph():
+    """An incremental run scans a changed plan's graph for blank nodes only when some check targets one:
+    a blank node typed (in any graph) with a target class counts; one that no shape targets does not."""
+    import pyoxigraph as ox
+
+    from kg.validate_fast import blank_targets
+
+    checks = compile_shapes(_turtle("ex:S a sh:NodeShape ; sh:targetClass ex:C ; "
+                                    "sh:property [ sh:path ex:p ; sh:minCount 1 ] ."))
+    store = ox.Store()
+    store.extend(ox.parse("""
+        <http://example.org/a> <http://example.org/q> _:typed <http://example.org/g1> .
+        _:typed <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://example.org/C> <http://example.org/g2> .
+        <http://example.org/b> <http://example.org/q> _:plain <http://example.org/g3> .
+        _:plain <http://example.org/q> "x" <http://example.org/g3> .
+        """, format=ox.RdfFormat.N_QUADS))
+    assert blank_targets(store, checks, ["http://example.org/g1"])
+    assert blank_targets(store, checks, ["http://example.org/g3", "http://example.org/g2"])
+    assert not blank_targets(store, checks, ["http://example.org/g3"])
+    assert not blank_targets(store, checks, ["http://example.org/none"])
