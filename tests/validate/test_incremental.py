@@ -110,3 +110,23 @@ def test_other_plans_results_are_kept(rebuilt):
 
     assert others(rebuilt["incremental"]) == others(rebuilt["before"])
     assert len(others(rebuilt["before"])) > 600
+
+
+def test_a_node_of_an_unchanged_plan_is_known_to_be_there_without_the_store():
+    """Kept results are checked against the store only where their node is not minted under a plan the
+    delta left alone (a lifting run, an agency, a node of a changed plan)."""
+    from rdflib import BNode, URIRef
+
+    from kg.validate import in_unchanged_plan
+
+    plans = "http://127.0.0.1:8000/id/plan/"
+    changed = frozenset({WUHUA_PLAN})
+    assert in_unchanged_plan(URIRef(plans + "kunming-panlong-2019/requirement/3"), plans, changed)
+    assert in_unchanged_plan(URIRef(plans + "kunming-panlong-2019"), plans, changed)
+    assert not in_unchanged_plan(URIRef(WUHUA_ROW.format(5)), plans, changed)
+    assert not in_unchanged_plan(URIRef(plans + WUHUA_PLAN), plans, changed)
+    assert not in_unchanged_plan(URIRef(plans + "kunming-wuhua-2019-extra/requirement/1"), plans,
+                                 frozenset({"kunming-wuhua-2019-extra"}))
+    assert not in_unchanged_plan(URIRef(GONE), plans, changed)
+    assert not in_unchanged_plan(URIRef("http://127.0.0.1:8000/id/agency/x"), plans, changed)
+    assert not in_unchanged_plan(BNode("b1"), plans, changed)
