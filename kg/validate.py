@@ -303,19 +303,35 @@ def write_results(findings: Findings, path: Path) -> None:
 def read_results(path: Path) -> list[Filed] | None:
     """The results a previous build wrote (write_results), or None when it wrote none or they cannot be read
     (the build then validates in full)."""
+    decode = _Decoder()
     try:
         with gzip.open(path, "rt", encoding="utf-8") as lines:
-            return [_filed(json.loads(line)) for line in lines]
+            return [_filed(json.loads(line), decode) for line in lines]
     except (OSError, EOFError, ValueError, KeyError, TypeError):
         return None
 
 
-def _filed(record: dict) -> Filed:
-    result = Result(focus=_decode(record["focus"]), path=_decode(record["path"]), value=_decode(record["value"]),
-                    shape=_decode(record["shape"]), component=_decode(record["component"]),
-                    severity=_decode(record["severity"]), messages=tuple(_decode(m) for m in record["messages"]),
-                    constraint=_decode(record["constraint"]))
+def _filed(record: dict, decode: Callable[[object], Identifier | None]) -> Filed:
+    result = Result(focus=decode(record["focus"]), path=decode(record["path"]), value=decode(record["value"]),
+                    shape=decode(record["shape"]), component=decode(record["component"]),
+                    severity=decode(record["severity"]), messages=tuple(decode(m) for m in record["messages"]),
+                    constraint=decode(record["constraint"]))
     return Filed(result, frozenset(record["plans"]))
+
+
+class _Decoder:
+    """_decode, each distinct value made once: the shapes, components, severities and messages of the
+    results repeat (96,000 results at 1,000 plans), and an rdflib Literal is slow to make."""
+
+    def __init__(self) -> None:
+        self._made: dict[object, Identifier | None] = {}
+
+    def __call__(self, value: object) -> Identifier | None:
+        key = value if value is None or isinstance(value, str) else tuple(sorted(value.items()))  # type: ignore[union-attr]
+        found = self._made.get(key, self)
+        if found is self:
+            found = self._made[key] = _decode(value)
+        return found  # type: ignore[return-value]
 
 
 def _encode(term: Identifier | None) -> object:
