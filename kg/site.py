@@ -424,16 +424,10 @@ def _link_tree(source: Path, target: Path, rewritten: Callable[[Path], bytes | N
         for name in files:
             old, new = os.path.join(folder, name), os.path.join(here, name)
             data = rewritten(Path(old))
-            if data is not None:
+            if data is None:
+                _link_or_copy(old, new)
+            else:
                 _write_bytes(Path(new), data)
-                continue
-            try:
-                os.link(old, new)
-            except FileExistsError:
-                os.unlink(new)
-                os.link(old, new)
-            except OSError:  # another disk, or a file system without hard links
-                shutil.copyfile(old, new)
 
 
 def _remove_gone_pages(model: SiteModel, out: Path) -> None:
@@ -500,17 +494,21 @@ def _write_dumps(build_dir: Path, target: Path) -> _Packing:
         raise KgError(f"{nt}: no N-Triples dump in the build; run `kg build` first")
     for name, published in DUMPS.items():
         if (build_dir / name).is_file():
-            _link_or_copy(build_dir / name, target / published)
+            _link_or_copy((build_dir / name).resolve(), target / published)
     packing = _Packing(nt, target / "graph.nt.gz")
     packing.start()
     return packing
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    """The build's files never change once built, so the site may share them."""
+def _link_or_copy(source: str | Path, target: str | Path) -> None:
+    """``target`` hard-linked to ``source``, else (another disk, no hard links there) a copy: the build's
+    files never change once built, so the site may share them. A name already there is replaced, never
+    written through (it may be a link to the previous build's live file)."""
     try:
-        target.unlink(missing_ok=True)
-        os.link(source.resolve(), target)
+        os.link(source, target)
+    except FileExistsError:
+        os.unlink(target)
+        _link_or_copy(source, target)
     except OSError:
         shutil.copyfile(source, target)
 

@@ -328,10 +328,9 @@ class _Decoder:
 
     def __call__(self, value: object) -> Identifier | None:
         key = value if value is None or isinstance(value, str) else tuple(sorted(value.items()))  # type: ignore[union-attr]
-        found = self._made.get(key, self)
-        if found is self:
-            found = self._made[key] = _decode(value)
-        return found  # type: ignore[return-value]
+        if key not in self._made:
+            self._made[key] = _decode(value)
+        return self._made[key]
 
 
 def _encode(term: Identifier | None) -> object:

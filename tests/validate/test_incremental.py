@@ -127,6 +127,8 @@ def test_a_node_of_an_unchanged_plan_is_known_to_be_there_without_the_store():
     assert not in_unchanged_plan(URIRef(plans + WUHUA_PLAN), plans, changed)
     assert not in_unchanged_plan(URIRef(plans + "kunming-wuhua-2019-extra/requirement/1"), plans,
                                  frozenset({"kunming-wuhua-2019-extra"}))
+    # a slug is a whole path segment: one that extends a changed plan's slug is another, unchanged plan
+    assert in_unchanged_plan(URIRef(plans + WUHUA_PLAN + "-extra/requirement/1"), plans, changed)
     assert not in_unchanged_plan(URIRef(GONE), plans, changed)
     assert not in_unchanged_plan(URIRef("http://127.0.0.1:8000/id/agency/x"), plans, changed)
     assert not in_unchanged_plan(BNode("b1"), plans, changed)
