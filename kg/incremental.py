@@ -13,13 +13,13 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import shutil
 import sys
 from dataclasses import replace
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from kg.files import link_or_copy
 from kg.normalise.model import LiftedPlan
 
 CACHE_DIR = "cache"
@@ -120,7 +120,7 @@ class BuildCache:
             self.misses[kind] = self.misses.get(kind, 0) + 1
             return None
         target.parent.mkdir(parents=True, exist_ok=True)
-        _link_or_copy(source, target)
+        link_or_copy(source, target, keep_existing=True)  # an entry is named by what made it
         self.hits[kind] = self.hits.get(kind, 0) + 1
         return target.read_bytes()
 
@@ -141,11 +141,3 @@ def _pair_key(a: LiftedPlan, b: LiftedPlan, base: str) -> str:
     return hashlib.sha256("|".join([*ends, base]).encode()).hexdigest()[:32] + ".nq"
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    """Hard-link (the previous build is on the same disk and is deleted after the swap), else copy."""
-    try:
-        os.link(source, target)
-    except FileExistsError:
-        pass
-    except OSError:
-        shutil.copyfile(source, target)

@@ -26,6 +26,7 @@ from kg import describe
 from kg.compare import compare_pair, forget_memos, select_pairs
 from kg.compare_rdf import write_comparison
 from kg.errors import KgError
+from kg.files import link_or_copy
 from kg.forking import frozen_heap
 from kg.incremental import CACHE_DIR, BuildCache, source_sha256
 from kg.lift import lift_document
@@ -276,8 +277,7 @@ def write_dumps(store: ox.Store | None, folder: Path, quads: Path | None = None)
     if quads is None:
         store.dump(str(nquads), format=ox.RdfFormat.N_QUADS)
     elif not nquads.exists() or not nquads.samefile(quads):
-        nquads.unlink(missing_ok=True)
-        _link_or_copy(quads, nquads)
+        link_or_copy(quads, nquads)
 
     def convert(source: str, fmt: ox.RdfFormat, name: str) -> None:
         parsed = ox.parse(path=str(folder / source), format=DUMPS[source])
@@ -313,13 +313,6 @@ class Dumping:
                 done.result()
         finally:
             self._pool.shutdown(cancel_futures=True)
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSummary:

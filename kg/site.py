@@ -30,6 +30,7 @@ from jinja2 import Environment
 from kg import delta as deltas
 from kg.delta import BuildDelta
 from kg.errors import KgError
+from kg.files import link_or_copy
 from kg.forking import frozen_heap
 from kg.pages import RDF_FORMATS, SiteModel, serialise
 from kg.pages.affected import affected_pages, relabelled, row_digests
@@ -425,7 +426,7 @@ def _link_tree(source: Path, target: Path, rewritten: Callable[[Path], bytes | N
             old, new = os.path.join(folder, name), os.path.join(here, name)
             data = rewritten(Path(old))
             if data is None:
-                _link_or_copy(old, new)
+                link_or_copy(old, new)
             else:
                 _write_bytes(Path(new), data)
 
@@ -494,23 +495,10 @@ def _write_dumps(build_dir: Path, target: Path) -> _Packing:
         raise KgError(f"{nt}: no N-Triples dump in the build; run `kg build` first")
     for name, published in DUMPS.items():
         if (build_dir / name).is_file():
-            _link_or_copy((build_dir / name).resolve(), target / published)
+            link_or_copy((build_dir / name).resolve(), target / published)
     packing = _Packing(nt, target / "graph.nt.gz")
     packing.start()
     return packing
-
-
-def _link_or_copy(source: str | Path, target: str | Path) -> None:
-    """``target`` hard-linked to ``source``, else (another disk, no hard links there) a copy: the build's
-    files never change once built, so the site may share them. A name already there is replaced, never
-    written through (it may be a link to the previous build's live file)."""
-    try:
-        os.link(source, target)
-    except FileExistsError:
-        os.unlink(target)
-        _link_or_copy(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def _copy_sources(model: SiteModel, out: Path) -> int:
