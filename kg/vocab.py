@@ -143,6 +143,14 @@ class Minter:
 
     def __init__(self, base: str = DEFAULT_BASE) -> None:
         self.base = base if base.endswith("/") else base + "/"
+        self._plans = self.base + "id/plan/"
+
+    def plan_slug(self, iri: str) -> str | None:
+        """The slug of the plan an IRI is minted under (the plan's own, its notice, groups, requirements
+        and their nodes), or None: the slug is the path segment after ``id/plan/``, matched whole."""
+        if not iri.startswith(self._plans):
+            return None
+        return iri[len(self._plans):].split("/", 1)[0] or None
 
     def iri(self, path: str) -> URIRef:
         return URIRef(self.base + path)

@@ -86,15 +86,13 @@ def affected_pages(model: SiteModel, plans: Iterable[str], touched: Iterable[str
     ``previous_rows`` the previous build's row digests (None: every candidate row counts as changed)."""
     index = requirement_index(model)
     has_page = model.page_iris()
-    minter = Minter(model.paths.base)
+    minter, plans = Minter(model.paths.base), set(plans)
     plan_iris = {str(minter.plan(slug)) for slug in plans}
     relabelled = set(relabelled)
     runs = _runs(model)
     out = {owner(iri) for iri in touched} | set(always) | runs | {
         model.paths.base, str(minter.dataset())}
-    prefix = str(minter.plan("x"))[:-1]
-    out |= {iri for iri in has_page
-            if iri.startswith(prefix) and prefix + iri[len(prefix):].split("/", 1)[0] in plan_iris}
+    out |= {iri for iri in has_page if minter.plan_slug(iri) in plans}
     # a row is made from its requirement's own quads, all in its plan's graph: a requirement of an
     # unchanged plan is touched only by a comparison (its counterparts), which shows on its own page
     rows = {iri for iri in out if iri in index and index[iri]["plan"]["iri"] in plan_iris}

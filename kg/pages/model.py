@@ -18,6 +18,7 @@ from kg.pages.plan_quads import PlanQuads
 from kg.pages.sources import SourceText, load_source
 from kg.errors import ConfigError
 from kg.settings import Settings
+from kg.vocab import Minter
 
 # What a resource's description takes in besides its own triples.
 OWNED_LINKS = {ox.NamedNode(str(p)) for p in (V.assignment, V.deadline, V.hasTarget, V.VOID.classPartition,
@@ -63,7 +64,7 @@ class SiteModel:
         self.only: frozenset[str] | None = None
         # A renderer describes a plan's requirements from the plan's quads in memory (kg.pages.plan_quads).
         self.plan_quads: PlanQuads | None = None
-        self._plan_prefix = self.paths.base + "id/plan/"
+        self._minter = Minter(self.paths.base)
         self.rdf_suffixes = static_rdf_suffixes(settings)
         self._alternates = [a for a in ALTERNATES if a[0] in self.rdf_suffixes]
         for kind, spec in self.kinds.items():
@@ -141,8 +142,9 @@ class SiteModel:
         index, count = self.shard
         if count == 1:
             return True
-        if iri.startswith(self._plan_prefix):
-            rank = self._plan_ranks.get(iri[len(self._plan_prefix):].split("/", 1)[0])
+        slug = self._minter.plan_slug(iri)
+        if slug is not None:
+            rank = self._plan_ranks.get(slug)
             if rank is not None:
                 return rank * count // len(self._plan_ranks) == index
         return zlib.crc32(iri.encode("utf-8")) % count == index

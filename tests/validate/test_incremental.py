@@ -118,17 +118,18 @@ def test_a_node_of_an_unchanged_plan_is_known_to_be_there_without_the_store():
     from rdflib import BNode, URIRef
 
     from kg.validate import in_unchanged_plan
+    from kg.vocab import Minter
 
-    plans = "http://127.0.0.1:8000/id/plan/"
+    plans, minter = "http://127.0.0.1:8000/id/plan/", Minter("http://127.0.0.1:8000/")
     changed = frozenset({WUHUA_PLAN})
-    assert in_unchanged_plan(URIRef(plans + "kunming-panlong-2019/requirement/3"), plans, changed)
-    assert in_unchanged_plan(URIRef(plans + "kunming-panlong-2019"), plans, changed)
-    assert not in_unchanged_plan(URIRef(WUHUA_ROW.format(5)), plans, changed)
-    assert not in_unchanged_plan(URIRef(plans + WUHUA_PLAN), plans, changed)
-    assert not in_unchanged_plan(URIRef(plans + "kunming-wuhua-2019-extra/requirement/1"), plans,
+    assert in_unchanged_plan(URIRef(plans + "kunming-panlong-2019/requirement/3"), minter, changed)
+    assert in_unchanged_plan(URIRef(plans + "kunming-panlong-2019"), minter, changed)
+    assert not in_unchanged_plan(URIRef(WUHUA_ROW.format(5)), minter, changed)
+    assert not in_unchanged_plan(URIRef(plans + WUHUA_PLAN), minter, changed)
+    assert not in_unchanged_plan(URIRef(plans + "kunming-wuhua-2019-extra/requirement/1"), minter,
                                  frozenset({"kunming-wuhua-2019-extra"}))
     # a slug is a whole path segment: one that extends a changed plan's slug is another, unchanged plan
-    assert in_unchanged_plan(URIRef(plans + WUHUA_PLAN + "-extra/requirement/1"), plans, changed)
-    assert not in_unchanged_plan(URIRef(GONE), plans, changed)
-    assert not in_unchanged_plan(URIRef("http://127.0.0.1:8000/id/agency/x"), plans, changed)
-    assert not in_unchanged_plan(BNode("b1"), plans, changed)
+    assert in_unchanged_plan(URIRef(plans + WUHUA_PLAN + "-extra/requirement/1"), minter, changed)
+    assert not in_unchanged_plan(URIRef(GONE), minter, changed)
+    assert not in_unchanged_plan(URIRef("http://127.0.0.1:8000/id/agency/x"), minter, changed)
+    assert not in_unchanged_plan(BNode("b1"), minter, changed)
