@@ -257,6 +257,10 @@ def values(rows: Iterable[Row], column: str) -> list[Any]:
 def first(rows: Iterable[Row], column: str, default: Any = None) -> Any:
     """The first value of a column across rows (for single-valued properties)."""
     for row in rows:
-        if column in row:
-            return row[column]
+        value = row.get(column, _ABSENT)  # one lookup: the requirement index asks 1.2 M times at 1,000 plans
+        if value is not _ABSENT:
+            return value
     return default
+
+
+_ABSENT = object()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,8 +17,9 @@ RECONSTRUCTED = str(V.ReconstructedAlignment)
 
 
 def _node_number(iri: str) -> int:
-    match = re.search(r"/(\d+)$", iri)
-    return int(match.group(1)) if match else 0
+    """The number ending a node's IRI (``…/assignment/3`` → 3), else 0."""
+    _, slash, tail = iri.rpartition("/")
+    return int(tail) if slash and tail.isdecimal() else 0
 
 
 def requirement_index(model: SiteModel) -> dict[str, Row]:
