@@ -21,5 +21,9 @@ def link_or_copy(source: str | Path, target: str | Path, keep_existing: bool = F
             return
         os.unlink(target)
         link_or_copy(source, target)
-    except OSError:
+    except OSError:  # no hard link possible here: a copy, made as a new file too
+        if os.path.lexists(target):
+            if keep_existing:
+                return
+            os.unlink(target)
         shutil.copyfile(source, target)

@@ -216,7 +216,8 @@ def _scan(nquads: Path, focus: dict[ox.Term, int], plans: set[ox.NamedNode], sha
 
 def read_share(nquads: Path, start: int, end: int) -> Iterator[ox.Quad]:
     """The quads of the lines that begin in bytes start..end of an N-Quads file, parsed a block at a time.
-    Lenient: the file is the build's own, already parsed strictly when the store was loaded."""
+    Lenient: the file is the build's own; the dumps parse it strictly (kg.pipeline.write_dumps), and the
+    build fails there if anything in it is malformed."""
     with nquads.open("rb") as file:
         if start:
             file.seek(start - 1)

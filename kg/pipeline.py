@@ -233,8 +233,8 @@ def load_store(folder: Path, quads: Path, plans: Sequence[PlanSource], settings:
     store holds: write_dumps publishes it instead of reading the store back."""
     minter = Minter(settings.base)
     store = open_store(folder, read_only=False)
-    # lenient: IRIs are not checked again here (30 -> 27 s at 1,000 plans); the dumping process parses the
-    # same file strictly (write_dumps), and the build fails there if anything in it is malformed
+    # lenient: IRIs are not checked again here (32.5 -> 27 s at 1,000 plans); the dumping process parses
+    # the same file strictly (write_dumps), and the build fails there if anything in it is malformed
     store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS, lenient=True)
     ontology = ontology_quads(settings)
     store.bulk_load(input=ontology, format=ox.RdfFormat.N_QUADS)

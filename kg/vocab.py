@@ -143,7 +143,7 @@ class Minter:
 
     def __init__(self, base: str = DEFAULT_BASE) -> None:
         self.base = base if base.endswith("/") else base + "/"
-        self._plans = self.base + "id/plan/"
+        self._plans = str(self.plan(""))
 
     def plan_slug(self, iri: str) -> str | None:
         """The slug of the plan an IRI is minted under (the plan's own, its notice, groups, requirements

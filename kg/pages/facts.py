@@ -254,6 +254,9 @@ def values(rows: Iterable[Row], column: str) -> list[Any]:
     return list(seen)
 
 
+_ABSENT = object()
+
+
 def first(rows: Iterable[Row], column: str, default: Any = None) -> Any:
     """The first value of a column across rows (for single-valued properties)."""
     for row in rows:
@@ -261,6 +264,3 @@ def first(rows: Iterable[Row], column: str, default: Any = None) -> Any:
         if value is not _ABSENT:
             return value
     return default
-
-
-_ABSENT = object()

@@ -41,7 +41,7 @@ class PlanQuads:
 
     def __init__(self, folder: Path, files: dict[str, Path], base: str) -> None:
         self.folder, self.files = folder, files
-        self._base, self._minter = base, Minter(base)
+        self._minter = Minter(base)
         self._slug: str | None = None
         self._store: ox.Store | None = None
         self.loaded = 0  # plan files loaded (a plan's requirements are rendered together, so one each)
@@ -69,7 +69,7 @@ class PlanQuads:
 
     def add(self, sources: Iterable[Path]) -> None:
         """Append the quads of further files (the quality graph) to the plans' files they name."""
-        split_by_plan(_lines(sources), self._base, self.folder, self.files)
+        split_by_plan(_lines(sources), self._minter.base, self.folder, self.files)
 
     def close(self) -> None:
         """Remove the files; the site's resources are then described from the store again."""
@@ -117,6 +117,7 @@ def split_by_plan(lines: Iterable[bytes], base: str, folder: Path,
     """Write each N-Quads line to the file of every plan it names (``<base>id/plan/{slug}…``, the
     plan's graph ``<base>graph/plan/{slug}``, a comparison ``<base>id/comparison/{slug}--{other}…``),
     appending to ``files`` when given; returns the files by slug."""
+    base = Minter(base).base  # as the IRIs were minted: a base given without its final slash gets one
     named = re.compile(rb"<" + re.escape(base.encode()) +
                        rb"(?:(?:id|graph)/plan/([^/>]+)|id/comparison/([^/>]+?)--([^/>]+?)[/>])")
     held: dict[bytes, list[bytes]] = {}  # by slug

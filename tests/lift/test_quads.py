@@ -82,3 +82,19 @@ def test_the_dumps_hold_what_the_store_holds(built, store) -> None:
     union = ox.parse(path=str(folder / "graph.ttl"), format=ox.RdfFormat.TURTLE)
     assert len({q.triple for q in union if not isinstance(q.subject, ox.BlankNode)}) == \
         len({q.triple for q in quads if not isinstance(q.subject, ox.BlankNode)})
+
+
+def test_a_malformed_iri_the_store_loads_leniently_still_fails_the_dumps(tmp_path: Path) -> None:
+    """load_store takes the quads without checking their IRIs again; the dumps, written from the same file
+    beside validation, parse it strictly, so a malformed IRI still fails the build."""
+    from kg.pipeline import load_store, write_dumps
+    from kg.settings import load_settings
+
+    quads = tmp_path / "lifted.nq"
+    quads.write_text('<http://example.org/a b> <http://example.org/p> "o" <http://example.org/g> .\n', "utf-8")
+    store = load_store(tmp_path / "store", quads, [], load_settings())
+    assert len(list(store.quads_for_pattern(None, ox.NamedNode("http://example.org/p"), None))) == 1
+    del store
+    (tmp_path / "dumps").mkdir()
+    with pytest.raises(SyntaxError):
+        write_dumps(None, tmp_path / "dumps", quads)

@@ -139,17 +139,3 @@ def test_every_iri_whose_quads_changed_in_the_store_is_touched(chain):
     assert f"{PLAN}/requirement/13/deadline/1" in changed
     assert changed <= chain["delta-second"].touched
 
-
-def test_a_malformed_iri_the_lenient_store_load_takes_in_fails_the_dumps(tmp_path):
-    """load_store loads the quads leniently (IRIs unchecked); the dumps parse the same file strictly, so
-    a malformed IRI still fails the build."""
-    from kg.pipeline import write_dumps
-
-    quads = tmp_path / "lifted.nq"
-    quads.write_text('<http://example.org/a b> <http://example.org/p> "o" <http://example.org/g> .\n', "utf-8")
-    store = ox.Store()
-    store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS, lenient=True)
-    assert len(store) == 1
-    (tmp_path / "site").mkdir()
-    with pytest.raises(SyntaxError):
-        write_dumps(None, tmp_path / "site", quads)

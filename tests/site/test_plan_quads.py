@@ -125,3 +125,15 @@ def test_a_plan_scope_naming_no_selected_variable_is_refused_with_its_query(buil
             Facts(store, tmp_path).prefetch(built.settings.store_path, 1, quads)
     finally:
         quads.close()
+
+
+def test_a_base_given_without_its_final_slash_splits_as_the_iris_were_minted(tmp_path):
+    """Minter adds the slash a base lacks (KG_BASE=http://h:8000), so the split must look for it too."""
+    from kg.pages.plan_quads import split_by_plan
+
+    line = (b"<http://h:8000/id/plan/kunming-panlong-2019/requirement/3> <http://h:8000/p> \"x\" "
+            b"<http://h:8000/graph/plan/kunming-panlong-2019> .\n")
+    files = split_by_plan([line], "http://h:8000", tmp_path)
+    assert set(files) == {"kunming-panlong-2019"} and files["kunming-panlong-2019"].read_bytes() == line
+    quads = PlanQuads(tmp_path, files, "http://h:8000")
+    assert quads.plan_iri("kunming-panlong-2019") == "http://h:8000/id/plan/kunming-panlong-2019"

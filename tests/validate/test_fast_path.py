@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from rdflib import Graph
@@ -118,6 +119,45 @@ def test_carrying_is_bound_to_the_task_block(shapes):
         flagged = {str(r.focus).rsplit("/", 1)[-1] for r in results
                    if str(r.shape).endswith("CarriedFromElsewhereShape")}
         assert flagged == {"r30d"}
+
+
+INFERRED = """
+ex:plan a zw:DivisionOfWorkPlan .
+ex:r28 a zw:Requirement ; zw:inPlan ex:plan ; zw:sequenceNumber 28 ; zw:assignment ex:a28 .
+ex:r29 a zw:Requirement ; zw:inPlan ex:plan ; zw:sequenceNumber 29 .
+ex:r31 a zw:Requirement ; zw:inPlan ex:plan ; zw:sequenceNumber 31 .
+ex:r30 a zw:Requirement ; zw:inPlan ex:plan ; zw:assignment ex:a30 , ex:b30 , ex:c30 .
+ex:a28 a zw:AgencyAssignment ; zw:valueOrigin zw:Inferred ; zw:printedText "县政务公开办" ; zw:carriedFrom ex:r29 .
+ex:a30 a zw:AgencyAssignment ; zw:valueOrigin zw:Inferred ; zw:printedText "县政府办" ; zw:carriedFrom ex:r31 .
+ex:b30 a zw:AgencyAssignment ; zw:valueOrigin zw:Inferred ; zw:carriedFrom ex:nowhere .
+ex:c30 a zw:AgencyAssignment ; zw:valueOrigin zw:Printed ; zw:printedText "县财政局" .
+"""
+
+
+def test_an_inferred_value_names_its_text_and_the_row_it_came_from(shapes):
+    """InferredAssignmentShape's message: the printed text and the number of the row it was carried from;
+    "" and "?" where either is unknown. Each focus node keeps its own (the optional parts are joined)."""
+    fast, reference = _both(_turtle(INFERRED), shapes)
+    for results in (fast, reference):
+        said = {str(r.focus).rsplit("/", 1)[-1]: {str(m) for m in r.messages} for r in results
+                if str(r.shape).endswith("InferredAssignmentShape")}
+        assert said == {
+            "a28": {"“县政务公开办”未印在本行，系沿用第 29 项的合并单元格（推断值）",
+                    "“县政务公开办” is not printed on this row: carried down from the merged cell of item 29 (inferred)"},
+            "a30": {"“县政府办”未印在本行，系沿用第 31 项的合并单元格（推断值）",
+                    "“县政府办” is not printed on this row: carried down from the merged cell of item 31 (inferred)"},
+            "b30": {"“”未印在本行，系沿用第 ? 项的合并单元格（推断值）",
+                    "“” is not printed on this row: carried down from the merged cell of item ? (inferred)"}}
+    # the same through a scope naming the nodes (the incremental run)
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.extend(ox.parse(_turtle(INFERRED).serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES))
+    check = next(c for c in compile_shapes(shapes) if str(c.shape).endswith("InferredAssignmentShape"))
+    named = "{ VALUES ?this { <http://example.org/a30> <http://example.org/b30> } }"
+    scoped = run_checks(store, [replace(check, query=check.for_nodes(named))])
+    assert {str(r.focus).rsplit("/", 1)[-1]: {str(m) for m in r.messages} for r in scoped} == \
+        {k: v for k, v in said.items() if k in ("a30", "b30")}
 
 
 OUT_OF_PLACE = """
