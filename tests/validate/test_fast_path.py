@@ -173,8 +173,10 @@ ex:r3 a zw:Requirement ; zw:inPlan ex:plan ; zw:deadline ex:d3 ; zw:firstLine 12
     zw:inGroup ex:g ; zw:sequenceNumber 2 .
 ex:r4 a zw:Requirement ; zw:inPlan ex:plan ; zw:sequenceNumber 5 .
 ex:r5 a zw:Requirement ; zw:inPlan ex:other ; zw:sequenceNumber 5 .
+ex:points a zw:WorkPoints ; zw:year "2019"^^xsd:gYear .
+ex:r6 a zw:Requirement ; zw:inPlan ex:points ; zw:sequenceNumber 1 .
 ex:d1 zw:dueDate "2018-06-30"^^xsd:date .
-ex:d2 zw:dueDate "2020-12-31"^^xsd:date .
+ex:d2 a zw:OnOrBeforeDeadline ; zw:dueDate "2020-12-31"^^xsd:date .
 ex:d3 zw:dueDate "2021-01-31"^^xsd:date .
 """
 
@@ -182,7 +184,7 @@ ex:d3 zw:dueDate "2021-01-31"^^xsd:date .
 @pytest.mark.parametrize("shape, flagged", [
     ("DeadlineBeforePlanYearShape", {"d1"}), ("DeadlineAfterWindowShape", {"d3"}),
     ("LineSpanOrderShape", {"r3"}), ("GroupInOtherPlanShape", {"r3"}), ("DuplicateSequenceShape", {"r2", "r3"}),
-    ("SequenceGapShape", {"r4"})])
+    ("SequenceGapShape", {"r4"}), ("DeadlineMissingShape", {"r4", "r5"}), ("DeadlineKindShape", {"d1", "d3"})])
 def test_constraints_joined_by_hashing_flag_what_they_did(shapes, shape, flagged):
     # these constraints read each predicate in a sub-select of its own (kg.validate_fast._join_focus): the
     # focus nodes are joined outside them, and each flags only its own nodes, as pyshacl does
