@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 from rdflib.term import Identifier
@@ -66,8 +67,9 @@ def write_report_ttl(results: list[Result], path: Path, namespaces: dict[str, st
     with path.open("w", encoding="utf-8") as out:
         out.writelines(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in namespaces.items())
         out.write(f"\n[] a sh:ValidationReport ;\n    sh:conforms {'false' if results else 'true'}")
+        result_class = term(SH.ValidationResult)
         for result in sorted(results, key=lambda r: r.key()):
-            fields = [("a", term(SH.ValidationResult)), ("sh:focusNode", term(result.focus)),
+            fields = [("a", result_class), ("sh:focusNode", term(result.focus)),
                       ("sh:sourceShape", term(result.shape)),
                       ("sh:sourceConstraintComponent", term(result.component)),
                       ("sh:resultSeverity", term(result.severity))]
@@ -89,11 +91,12 @@ class _TurtleTerms:
         self.iris: dict[URIRef, str] = {}
 
     def __call__(self, term: Identifier) -> str:
-        if not isinstance(term, URIRef):
+        if type(term) is BNode:
             return term.n3()
-        if term not in self.iris:
-            self.iris[term] = next((f"{prefix}:{term[len(ns):]}" for prefix, ns in self.namespaces
-                                    if term.startswith(ns) and self.LOCAL.fullmatch(term[len(ns):])), term.n3())
+        if term not in self.iris:  # the messages repeat too (a few thousand among 100,000 results)
+            self.iris[term] = term.n3() if not isinstance(term, URIRef) else next(
+                (f"{prefix}:{term[len(ns):]}" for prefix, ns in self.namespaces
+                 if term.startswith(ns) and self.LOCAL.fullmatch(term[len(ns):])), f"<{term}>")
         return self.iris[term]
 
 
@@ -148,7 +151,7 @@ def write_html(findings: Findings, rows: list[dict[str, Any]], folder: Path, tem
     """report.html (the table first, then each plan's results grouped by severity and shape) and, for a
     large report, one page per plan holding that plan's results: one template, one code path."""
     template = _environment(templates).get_template(TEMPLATE)
-    grouped, short = findings.by_plan(), Compact(ns)
+    grouped, short, escaped = findings.by_plan(), Compact(ns), Escaped()
     common = {"generated": generated, "engine": engine, "total": len(findings.results),
               "conforms": not findings.results, "totals": Counter(r.severity_name for r in findings.results),
               "severities": [{"name": n, "zh": SEVERITY_LABELS[n][0], "en": SEVERITY_LABELS[n][1]}
@@ -157,7 +160,7 @@ def write_html(findings: Findings, rows: list[dict[str, Any]], folder: Path, tem
     for row in rows:
         pages[row["page"]].append(row)
     for page in [INDEX_PAGE] + sorted(set(pages) - {INDEX_PAGE}):
-        details = [{**row, "sections": _sections(grouped.get(row["slug"], []), shapes, site_root, short)}
+        details = [{**row, "sections": _sections(grouped.get(row["slug"], []), shapes, site_root, short, escaped)}
                    for row in pages.get(page, [])]
         html = template.render(**common, summary=page == INDEX_PAGE, plans=rows, details=details)
         (folder / file_for(page[:-len(".html")])).write_text(html, "utf-8")
@@ -165,7 +168,8 @@ def write_html(findings: Findings, rows: list[dict[str, Any]], folder: Path, tem
 
 def complete_requirements(plan: PlanInfo, findings: list[Finding]) -> int:
     """Requirements of the plan with no Violation on themselves or on the nodes they own."""
-    broken = {f.requirement for f in findings if f.result.severity == SH.Violation and f.requirement}
+    violation = SH.Violation  # looked up once: a Namespace makes a new URIRef at every attribute access
+    broken = {f.requirement for f in findings if f.requirement and f.result.severity == violation}
     return max(0, plan.requirements - len(broken))
 
 
@@ -205,7 +209,8 @@ class _Entry:
     more_lines: int
 
 
-def _sections(entries: list[Finding], shapes: Graph, site_root: str, short: Compact) -> list[dict[str, Any]]:
+def _sections(entries: list[Finding], shapes: Graph, site_root: str, short: Compact,
+              escaped: Escaped) -> list[dict[str, Any]]:
     by_severity: dict[str, dict[Identifier, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for f in entries:
         by_severity[f.result.severity_name][f.result.shape].append(f)
@@ -215,7 +220,7 @@ def _sections(entries: list[Finding], shapes: Graph, site_root: str, short: Comp
         if not shapes_here:
             continue
         groups = [_Group(short(shape), _label(shapes, shape, "zh", short), _label(shapes, shape, "en", short),
-                         len(items), [_entry(f, site_root, short) for f in sorted(items, key=_sort_key)])
+                         len(items), [_entry(f, site_root, short, escaped) for f in sorted(items, key=_sort_key)])
                   for shape, items in sorted(shapes_here.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))]
         sections.append({"name": name, "zh": SEVERITY_LABELS[name][0], "en": SEVERITY_LABELS[name][1],
                          "count": sum(g.count for g in groups), "shapes": groups})
@@ -227,11 +232,26 @@ def _label(shapes: Graph, shape: Identifier, lang: str, short: Compact) -> str:
     return labels[0] if labels else short(shape)
 
 
-def _entry(f: Finding, site_root: str, short: Compact) -> _Entry:
+def _entry(f: Finding, site_root: str, short: Compact, escaped: Escaped) -> _Entry:
     r = f.result
     href = None if f.page is None else f.page if "://" in f.page else site_root + f.page
-    return _Entry(str(r.focus), f.label, href, short(r.path), short(r.value), short(r.component),
-                  r.message("zh"), r.message("en"), f.source_file, f.first, f.last, f.lines, f.more_lines)
+    lines = tuple((n, escaped(text)) for n, text in f.lines)
+    return _Entry(str(r.focus), f.label, href, escaped(short(r.path)), escaped(short(r.value)),
+                  escaped(short(r.component)), escaped(r.message("zh")), escaped(r.message("en")), f.source_file,
+                  f.first, f.last, lines, f.more_lines)
+
+
+class Escaped:
+    """Texts escaped for HTML once each: a report's messages, paths, components and quoted source lines repeat
+    (100,000 results, a few thousand messages), and the template's autoescape passes Markup through."""
+
+    def __init__(self) -> None:
+        self.memo: dict[str, Markup] = {}
+
+    def __call__(self, text: str) -> Markup:
+        if text not in self.memo:
+            self.memo[text] = escape(text)
+        return self.memo[text]
 
 
 def _environment(templates: Path) -> Environment:

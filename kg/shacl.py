@@ -44,9 +44,14 @@ class Result:
 
     def message(self, lang: str) -> str:
         """The message in one language; untagged messages count for any language."""
-        tagged = [str(m) for m in self.messages if m.language == lang]
-        plain = [str(m) for m in self.messages if not m.language]
-        return (tagged or plain or [""])[0]
+        plain = None
+        for m in self.messages:
+            language = m.language
+            if language == lang:
+                return str(m)
+            if not language and plain is None:
+                plain = str(m)
+        return plain or ""
 
 
 def _key_term(term: Identifier | None) -> str:
@@ -54,6 +59,8 @@ def _key_term(term: Identifier | None) -> str:
         return ""
     if isinstance(term, BNode):
         return "_:"  # blank nodes differ between parses; only their presence is comparable
+    if isinstance(term, URIRef):
+        return f"<{term}>"  # what n3() writes, without its check of every character (100,000s of results)
     return term.n3()
 
 
