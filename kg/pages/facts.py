@@ -4,6 +4,10 @@ A query whose text says ``# scope: plan ?var`` matches, for each row, only tripl
 one plan that ``?var`` names (its requirement, group …). The static site runs such a query on each plan's
 own quads in memory (kg.pages.plan_quads) rather than on the built store, whose terms cost ~10 µs a quad to
 read back, and keeps each plan's rows about its own resources: the same rows, in plan order.
+
+A query whose text says ``# order: ?a ?b`` has its rows sorted here by those variables (unbound first, as
+SPARQL sorts), then by all their values, so that ties come in one order: pyoxigraph's ORDER BY reads the text
+of both terms back from the store at every comparison.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ INTEGER_TYPES = {str(XSD[name]) for name in (
 BOOLEAN = str(XSD.boolean)
 DECIMAL_TYPES = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
 PLAN_SCOPE = re.compile(r"^#\s*scope:\s*plan\s+\?(\w+)", re.MULTILINE)
+ORDER = re.compile(r"^#\s*order:((?:\s*\?\w+)+)", re.MULTILINE)
 PLANS_PER_TASK = 25  # plan-scoped queries are handed to the forked processes this many plans at a time
 Solutions = tuple[tuple[str, ...], list[tuple[Any, ...]]]  # a query's variables, each solution's values
 
@@ -145,6 +150,11 @@ class Facts:
         found = PLAN_SCOPE.search(self.text(name))
         return found.group(1) if found else None
 
+    def order(self, name: str) -> tuple[str, ...]:
+        """The variables a query's rows are sorted by (``# order: ?a ?b``), else ()."""
+        found = ORDER.search(self.text(name))
+        return tuple(re.findall(r"\?(\w+)", found.group(1))) if found else ()
+
     def solutions(self, name: str, store: ox.Store | None = None, **bindings: str) -> Iterable[ox.QuerySolution]:
         """Raw solutions of a page query (over ``store``, else the built store); keyword arguments bind
         variables to IRIs."""
@@ -191,6 +201,8 @@ class Facts:
         for found in forked_map(run, tasks, workers):  # plans in runs of slug order: rows stay in plan order
             for name, solutions in found.items():
                 self._cache[(name, ())].extend(self._made(name, solutions))
+        for name in names:
+            self._cache[(name, ())] = self._sorted(name, self._cache[(name, ())])
 
     def _plan_solutions(self, names: list[str], slugs: tuple[str, ...], plans: PlanQuads | None) -> dict[str, Solutions]:
         """The solutions of plan-scoped queries for these plans, each run on the plan's own quads and kept
@@ -210,7 +222,19 @@ class Facts:
         return out
 
     def _rows(self, name: str, bindings: dict[str, str], store: ox.Store | None = None) -> list[Row]:
-        return self._made(name, self._solutions(name, bindings, store))
+        return self._sorted(name, self._made(name, self._solutions(name, bindings, store)))
+
+    def _sorted(self, name: str, rows: list[Row]) -> list[Row]:
+        """The rows in the query's ``# order`` (its variables hold values of one type each)."""
+        order = self.order(name)
+        if not order:
+            return rows
+
+        def key(row: Row) -> tuple:
+            ordered = tuple((0, "") if (value := row.get(field)) is None else (1, value) for field in order)
+            return ordered + tuple((field, str(value)) for field, value in row.items())
+
+        return sorted(rows, key=key)
 
     def _solutions(self, name: str, bindings: dict[str, str], store: ox.Store | None = None) -> Solutions:
         """A query's variables, and each solution's values in their order (None where unbound)."""

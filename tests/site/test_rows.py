@@ -33,3 +33,26 @@ def test_a_query_variable_named_as_a_row_method_is_refused_with_its_query(built,
     (tmp_path / "bad.rq").write_text("SELECT ?req ?items WHERE { ?req a ?items } LIMIT 1", "utf-8")
     with pytest.raises(KgError, match=r"bad\.rq: variable \?items is a name rows keep"):
         Facts(store, tmp_path).rows("bad")
+
+
+
+def test_rows_come_in_the_order_the_query_names_unbound_first_then_by_every_value(tmp_path):
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.extend(ox.parse("""
+        @prefix ex: <http://example.org/> .
+        ex:a a ex:K ; ex:label "b" ; ex:alt "z" , "y" .
+        ex:b a ex:K ; ex:label "a" .
+        ex:c a ex:K ; ex:alt "x" .
+        ex:d a ex:K ; ex:label "b" ; ex:alt "w" .
+        """, format=ox.RdfFormat.TURTLE))
+    (tmp_path / "things.rq").write_text(
+        "# order: ?label (sorted by kg, not by an ORDER BY)\nPREFIX ex: <http://example.org/>\n"
+        "SELECT ?thing ?label ?alt WHERE { ?thing a ex:K OPTIONAL { ?thing ex:label ?label } "
+        "OPTIONAL { ?thing ex:alt ?alt } }", "utf-8")
+    facts = Facts(store, tmp_path)
+    assert facts.order("things") == ("label",)
+    rows = [(r["thing"].rsplit("/", 1)[-1], r.get("label"), r.get("alt")) for r in facts.rows("things")]
+    # unbound first, as SPARQL sorts; ties on the label (ex:a, ex:d; ex:a's two names) by all values
+    assert rows == [("c", None, "x"), ("b", "a", None), ("a", "b", "y"), ("a", "b", "z"), ("d", "b", "w")]
