@@ -89,14 +89,20 @@ class _TurtleTerms:
     def __init__(self, namespaces: dict[str, str]) -> None:
         self.namespaces = sorted(namespaces.items(), key=lambda kv: -len(kv[1]))  # the longest match wins
         self.iris: dict[URIRef, str] = {}
+        self.literals: dict[tuple[str, str | None, URIRef | None], str] = {}
 
     def __call__(self, term: Identifier) -> str:
-        if type(term) is BNode:
+        if isinstance(term, Literal):  # the messages repeat (a few thousand among 100,000 results)
+            # keyed by what n3() writes: rdflib's Literal equality ignores the case of a language tag
+            key = (str(term), term.language, term.datatype)
+            if key not in self.literals:
+                self.literals[key] = term.n3()
+            return self.literals[key]
+        if not isinstance(term, URIRef):
             return term.n3()
-        if term not in self.iris:  # the messages repeat too (a few thousand among 100,000 results)
-            self.iris[term] = term.n3() if not isinstance(term, URIRef) else next(
-                (f"{prefix}:{term[len(ns):]}" for prefix, ns in self.namespaces
-                 if term.startswith(ns) and self.LOCAL.fullmatch(term[len(ns):])), f"<{term}>")
+        if term not in self.iris:
+            self.iris[term] = next((f"{prefix}:{term[len(ns):]}" for prefix, ns in self.namespaces
+                                    if term.startswith(ns) and self.LOCAL.fullmatch(term[len(ns):])), term.n3())
         return self.iris[term]
 
 

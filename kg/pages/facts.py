@@ -30,7 +30,7 @@ INTEGER_TYPES = {str(XSD[name]) for name in (
 BOOLEAN = str(XSD.boolean)
 DECIMAL_TYPES = {str(XSD.decimal), str(XSD.double), str(XSD.float)}
 PLAN_SCOPE = re.compile(r"^#\s*scope:\s*plan\s+\?(\w+)", re.MULTILINE)
-ORDER = re.compile(r"^#\s*order:((?:\s*\?\w+)+)", re.MULTILINE)
+ORDER = re.compile(r"^#[ \t]*order:((?:[ \t]*\?\w+)+)", re.MULTILINE)
 PLANS_PER_TASK = 25  # plan-scoped queries are handed to the forked processes this many plans at a time
 Solutions = tuple[tuple[str, ...], list[tuple[Any, ...]]]  # a query's variables, each solution's values
 
@@ -225,13 +225,14 @@ class Facts:
         return self._sorted(name, self._made(name, self._solutions(name, bindings, store)))
 
     def _sorted(self, name: str, rows: list[Row]) -> list[Row]:
-        """The rows in the query's ``# order`` (its variables hold values of one type each)."""
+        """The rows in the query's ``# order``: unbound first, then numbers by value, then text (IRIs and
+        literals alike, as plain values), ties by every value the row holds."""
         order = self.order(name)
         if not order:
             return rows
 
         def key(row: Row) -> tuple:
-            ordered = tuple((0, "") if (value := row.get(field)) is None else (1, value) for field in order)
+            ordered = tuple(_order_key(row.get(field)) for field in order)
             return ordered + tuple((field, str(value)) for field, value in row.items())
 
         return sorted(rows, key=key)
@@ -259,6 +260,16 @@ class Facts:
                     setattr(row, field, strings.setdefault(value, value) if type(value) is str else value)
             rows.append(row)
         return rows
+
+
+def _order_key(value: Any) -> tuple:
+    """A plain value's place in a sort: a column may mix numbers and text (a malformed xsd:integer stays
+    text), which Python does not compare."""
+    if value is None:
+        return (0, 0, "")
+    if isinstance(value, (int, float)):
+        return (1, value, "")
+    return (2, 0, str(value))
 
 
 def group_by(rows: Iterable[Row], key: str) -> dict[str, list[Row]]:
