@@ -8,7 +8,9 @@ import csv
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from kg.vocab import SH
 
 TEMPLATE = "validation-report.html"
 SEVERITY_LABELS = {"violation": ("违规", "Violation"), "warning": ("警告", "Warning"), "info": ("提示", "Info")}
+Escape = Callable[[str], Markup]  # a text escaped for HTML
 CSV_COLUMNS = ("plan", "severity", "shape", "component", "focus", "label", "path", "value", "message_zh",
                "message_en", "source_file", "first_line", "last_line")
 
@@ -157,7 +160,9 @@ def write_html(findings: Findings, rows: list[dict[str, Any]], folder: Path, tem
     """report.html (the table first, then each plan's results grouped by severity and shape) and, for a
     large report, one page per plan holding that plan's results: one template, one code path."""
     template = _environment(templates).get_template(TEMPLATE)
-    grouped, short, escaped = findings.by_plan(), Compact(ns), Escaped()
+    # a report's messages, paths, components and quoted source lines repeat (100,000 results, a few thousand
+    # messages): each escaped once, and the template's autoescape passes the Markup through
+    grouped, short, escaped = findings.by_plan(), Compact(ns), lru_cache(maxsize=None)(escape)
     common = {"generated": generated, "engine": engine, "total": len(findings.results),
               "conforms": not findings.results, "totals": Counter(r.severity_name for r in findings.results),
               "severities": [{"name": n, "zh": SEVERITY_LABELS[n][0], "en": SEVERITY_LABELS[n][1]}
@@ -216,7 +221,7 @@ class _Entry:
 
 
 def _sections(entries: list[Finding], shapes: Graph, site_root: str, short: Compact,
-              escaped: Escaped) -> list[dict[str, Any]]:
+              escaped: Escape) -> list[dict[str, Any]]:
     by_severity: dict[str, dict[Identifier, list[Finding]]] = defaultdict(lambda: defaultdict(list))
     for f in entries:
         by_severity[f.result.severity_name][f.result.shape].append(f)
@@ -238,7 +243,7 @@ def _label(shapes: Graph, shape: Identifier, lang: str, short: Compact) -> str:
     return labels[0] if labels else short(shape)
 
 
-def _entry(f: Finding, site_root: str, short: Compact, escaped: Escaped) -> _Entry:
+def _entry(f: Finding, site_root: str, short: Compact, escaped: Escape) -> _Entry:
     r = f.result
     href = None if f.page is None else f.page if "://" in f.page else site_root + f.page
     lines = tuple((n, escaped(text)) for n, text in f.lines)
@@ -246,18 +251,6 @@ def _entry(f: Finding, site_root: str, short: Compact, escaped: Escaped) -> _Ent
                   escaped(short(r.component)), escaped(r.message("zh")), escaped(r.message("en")), f.source_file,
                   f.first, f.last, lines, f.more_lines)
 
-
-class Escaped:
-    """Texts escaped for HTML once each: a report's messages, paths, components and quoted source lines repeat
-    (100,000 results, a few thousand messages), and the template's autoescape passes Markup through."""
-
-    def __init__(self) -> None:
-        self.memo: dict[str, Markup] = {}
-
-    def __call__(self, text: str) -> Markup:
-        if text not in self.memo:
-            self.memo[text] = escape(text)
-        return self.memo[text]
 
 
 def _environment(templates: Path) -> Environment:

@@ -35,8 +35,6 @@ def test_a_query_variable_named_as_a_row_method_is_refused_with_its_query(built,
         Facts(store, tmp_path).rows("bad")
 
 
-
-
 def test_rows_come_in_the_order_the_query_names_unbound_first_then_by_every_value(tmp_path):
     import pyoxigraph as ox
 
