@@ -7,7 +7,6 @@ import io
 import json
 import multiprocessing as mp
 import os
-import pickle
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -27,7 +26,7 @@ from kg.compare import compare_pair, forget_memos, select_pairs
 from kg.compare_rdf import write_comparison
 from kg.errors import KgError
 from kg.files import link_or_copy
-from kg.forking import frozen_heap
+from kg.forking import frozen_heap, send_outcome
 from kg.incremental import CACHE_DIR, BuildCache, source_sha256
 from kg.lift import lift_document
 from kg.memory import give_back_freed_memory
@@ -437,11 +436,7 @@ def _step(run: Callable[[Progress], T], writer: Connection) -> None:
         outcome = ("done", run(lambda line: writer.send(("progress", line))))
     except BaseException as error:  # handed to the parent, which raises it
         outcome = ("failed", error)
-    try:
-        pickle.loads(pickle.dumps(outcome))  # what the parent could not unpickle is not sent as is
-        writer.send(outcome)
-    except Exception:  # noqa: BLE001 - an outcome that cannot be pickled: say what it was
-        writer.send(("failed", KgError(str(outcome[1]) or f"{outcome[1]!r}")))
+    send_outcome(writer, outcome)
 
 
 def _store(tmp: Path, lifted: Path, plans: list[BuiltPlan], settings: Settings, delta: deltas.BuildDelta,

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from kg.errors import KgError
-from kg.forking import forked_map, reopened
+from kg.forking import alongside, forked_map, reopened
 from kg.pipeline import PARALLEL_MIN_ITEMS, _in_workers, in_own_process
 
 PLAN_GRAPHS = """SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), "/graph/plan/")) }
@@ -75,3 +75,24 @@ def _pid_and_frozen(_: object) -> tuple[int, int]:
 
 def _fail(_: object) -> None:
     raise KgError("plan-00001.txt, line 12: no numbered requirement")
+
+
+def test_alongside_runs_one_part_in_a_child_and_raises_its_error_or_its_death(tmp_path):
+    def mark(name: str):
+        return lambda: (tmp_path / name).write_text(str(os.getpid()))
+
+    alongside(mark("forked"), mark("here"), workers=2)
+    assert (tmp_path / "here").read_text() == str(os.getpid())
+    assert (tmp_path / "forked").read_text() not in {"", str(os.getpid())}  # written by another process
+    alongside(mark("forked-alone"), mark("here-alone"), workers=1)
+    assert (tmp_path / "forked-alone").read_text() == str(os.getpid())  # no fork with one worker
+
+    def fail() -> None:
+        raise KgError("report.html: template missing")
+
+    with pytest.raises(KgError, match="report.html: template missing"):
+        alongside(fail, mark("here-again"), workers=2)
+    assert (tmp_path / "here-again").is_file()  # this process's part ran all the same
+    with pytest.raises(KgError, match="exit code -9"):  # a child killed (for memory) is an error, not a hang
+        alongside(lambda: os.kill(os.getpid(), 9), lambda: None, workers=2)
+

@@ -148,3 +148,31 @@ def test_build_step_validates_and_loads_the_quality_graph(tmp_path):
     quality = ox.NamedNode(str(Minter(settings.base).iri("graph/quality")))
     assert quality in set(store.named_graphs())
     assert len(list(store.quads_for_pattern(None, None, None, quality))) > 50
+
+
+def test_a_failed_report_writer_leaves_no_half_written_validation_folder(corpus_validated, corpus_store, tmp_path,
+                                                                         monkeypatch):
+    """validation/ is swapped in whole: the HTML report failing in its forked process leaves the previous
+    reports as they were and no temporary folder."""
+    import shutil
+    from dataclasses import replace
+
+    from kg import validate
+    from kg.errors import KgError
+    from kg.shacl import load_shapes
+
+    build = tmp_path / "build"
+    shutil.copytree(corpus_validated.folder, build)
+    before = (build / "validation" / "report.csv").read_bytes()
+    results = [filed.result for filed in validate.read_results(build / "validation" / validate.RESULTS_FILE)]
+    settings = replace(corpus_validated.settings, build=build, workers=2)
+
+    def broken(*_args, **_kwargs) -> None:
+        raise KgError("report.html: the template is broken")
+
+    monkeypatch.setattr(validate, "write_html", broken)
+    with pytest.raises(KgError, match="template is broken"):
+        validate.write_validation(build, settings, corpus_store, load_shapes(settings.shapes), results,
+                                  lambda _: None, validate.ValidationSummary(engine="fast"))
+    assert list(build.glob(".validation-*")) == []
+    assert (build / "validation" / "report.csv").read_bytes() == before
