@@ -18,6 +18,8 @@ import multiprocessing
 import os
 import pickle
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -43,14 +45,22 @@ def can_fork() -> bool:
 def forked_map(function: Callable[[Item], Result], items: Sequence[Item], workers: int) -> Iterator[Result]:
     """function(item) for every item, in item order, computed by up to ``workers`` forked processes (here,
     one after the other, with fewer than two workers or items, or where fork is not available). Results
-    are yielded as they arrive in order, so the caller can let each go before the next is unpickled."""
+    are yielded as they arrive in order, so the caller can let each go before the next is unpickled.
+    A process that dies without a result (killed for memory) is a KgError: a multiprocessing Pool would
+    wait for its task forever, an executor knows its worker is gone."""
     if workers < 2 or len(items) < 2 or not can_fork():
         yield from (function(item) for item in items)
         return
     _INHERITED.update(function=function, items=items, parent=os.getpid())
     try:
-        with frozen_heap(), multiprocessing.get_context("fork").Pool(min(workers, len(items))) as pool:
-            yield from pool.imap(_call, range(len(items)))
+        with frozen_heap():  # the executor forks its workers at the first task, within this
+            pool = ProcessPoolExecutor(min(workers, len(items)), mp_context=multiprocessing.get_context("fork"))
+            try:
+                yield from pool.map(_call, range(len(items)))
+            except BrokenProcessPool:
+                raise KgError("a forked process ended without a result (killed, perhaps for memory)") from None
+            finally:
+                pool.shutdown(cancel_futures=True)
     finally:
         _INHERITED.clear()
 

@@ -96,3 +96,14 @@ def test_alongside_runs_one_part_in_a_child_and_raises_its_error_or_its_death(tm
     with pytest.raises(KgError, match="exit code -9"):  # a child killed (for memory) is an error, not a hang
         alongside(lambda: os.kill(os.getpid(), 9), lambda: None, workers=2)
 
+
+
+def test_a_forked_process_killed_in_a_map_is_an_error_not_a_wait():
+    def die_at_one(n: int) -> int:
+        if n == 1:
+            os.kill(os.getpid(), 9)
+        return n
+
+    with pytest.raises(KgError, match="ended without a result"):
+        list(forked_map(die_at_one, [0, 1, 2, 3], workers=2))
+    assert list(forked_map(lambda n: n * 2, [0, 1, 2, 3], workers=2)) == [0, 2, 4, 6]  # the next map works
