@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
+from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,6 +33,7 @@ from kg.store import open_store
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+Mine = TypeVar("Mine")
 
 # What the forked processes inherit: set just before the fork, cleared after (never pickled).
 _INHERITED: dict[str, Any] = {}
@@ -69,36 +71,57 @@ def alongside(forked: Callable[[], object], here: Callable[[], object], workers:
     """forked() in a forked process while here() runs in this one; both here, one after the other, with
     fewer than two workers or where fork is not available. One child, not a pool of two: a forked process
     copies the pages of what it reads of the parent's heap (validation's writers on two forked processes
-    raised its peak at 3,200 plans by 800 MB, 4033978). Its error is raised here; a child that dies
-    without a word (killed for memory) is an error too, where a pool would wait for it forever."""
+    raised its peak at 3,200 plans by 800 MB, 4033978)."""
     if workers < 2 or not can_fork():
         forked()
         here()
         return
-    reader, writer = multiprocessing.Pipe(duplex=False)
-    child = multiprocessing.get_context("fork").Process(target=_run_and_send, args=(forked, writer),
-                                                        name="kg-alongside")
+    beside(here, lambda _: forked(), [None])
+
+
+def beside(here: Callable[[], Mine], function: Callable[[Item], Result],
+           items: Sequence[Item]) -> tuple[Mine, list[Result]]:
+    """here() in this process while function(item) runs for each item in a forked process of its own (it
+    inherits both, nothing is pickled but the results); returns here()'s result and theirs, in item
+    order. A child's error is raised here, and a child that dies without a word (killed for memory) is a
+    KgError with its exit code, where a multiprocessing Pool would wait for it forever. When here() fails,
+    the children are killed."""
+    children = []
     with frozen_heap():
-        child.start()
-    writer.close()
+        for item in items:
+            reader, writer = multiprocessing.Pipe(duplex=False)
+            child = multiprocessing.get_context("fork").Process(
+                target=_run_and_send, args=(partial(function, item), writer), name="kg-beside")
+            child.start()
+            writer.close()
+            children.append((child, reader))
     try:
-        here()
+        mine = here()
+        results = [_outcome(child, reader) for child, reader in children]
     except BaseException:
-        child.kill()
-        child.join()
+        for child, _ in children:
+            child.kill()
         raise
+    finally:
+        for child, _ in children:
+            child.join()
+    return mine, results
+
+
+def _outcome(child: multiprocessing.process.BaseProcess, reader: Connection) -> Any:
+    """What a child of `beside` sent: its result, or its error raised."""
     try:
         kind, value = reader.recv()
     except EOFError:
         child.join()
         raise KgError(f"a forked process ended without a result (exit code {child.exitcode})") from None
-    child.join()
     if kind == "failed":
         raise value
+    return value
 
 
 def _run_and_send(function: Callable[[], object], writer: Connection) -> None:
-    """Alongside's child: run, then send the outcome."""
+    """A child of `beside`: run, then send the outcome."""
     try:
         outcome: tuple[str, object] = ("done", function())
     except BaseException as error:  # handed to the parent, which raises it

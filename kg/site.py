@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import multiprocessing
 import os
 import re
 import resource
@@ -31,7 +30,7 @@ from kg import delta as deltas
 from kg.delta import BuildDelta
 from kg.errors import KgError
 from kg.files import link_or_copy
-from kg.forking import frozen_heap
+from kg.forking import beside, can_fork
 from kg.pages import RDF_FORMATS, SiteModel, serialise
 from kg.pages.affected import affected_pages, relabelled, row_digests
 from kg.pages.model import canonical_blanks, page_facts
@@ -253,10 +252,6 @@ def _folder_bytes(folder: Path) -> int:
     return total
 
 
-# The model the rendering workers inherit when they are forked (never pickled): set just before the fork.
-_SHARED: dict[str, object] = {}
-
-
 @dataclass
 class Written:
     """What a rendering worker wrote: pages by kind, RDF alternates, and their bytes (counted as written,
@@ -275,17 +270,15 @@ def _render_pages(model: SiteModel, store_path: Path, out: Path, workers: int) -
     wait beside a third copy."""
     _prepare(model)
     workers = max(1, workers)
-    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers == 1 or not can_fork():
         return _render_shard(model, store_path, out, (0, 1), reopen=False)
-    _SHARED.update(model=model, store_path=store_path, out=out)
-    try:
-        with frozen_heap(), multiprocessing.get_context("fork").Pool(workers - 1) as pool:
-            forked = pool.map_async(_render_in_worker, [(i, workers) for i in range(1, workers)])
-            here = _render_shard(model, store_path, out, (0, workers), reopen=False)
-            results = [here, *forked.get()]
+    try:  # the forked renderers inherit the model (never pickled); one killed (for memory) is an error
+        here, forked = beside(lambda: _render_shard(model, store_path, out, (0, workers), reopen=False),
+                              lambda shard: _render_shard(model, store_path, out, shard),
+                              [(i, workers) for i in range(1, workers)])
     finally:
-        _SHARED.clear()
         model.shard, model.keep_described = (0, 1), True
+    results = [here, *forked]
     total = Written(pages={kind: 0 for kind in model.kinds})
     for shard in results:
         for kind, n in shard.pages.items():
@@ -305,10 +298,6 @@ def _prepare(model: SiteModel) -> None:
     _ = model.labels, model.sources
     for kind in model.kinds:  # the first page of each kind makes the lookups its builder memoises
         next(model.iter_contexts(kind), None)
-
-
-def _render_in_worker(shard: tuple[int, int]) -> Written:
-    return _render_shard(_SHARED["model"], _SHARED["store_path"], _SHARED["out"], shard)  # type: ignore[arg-type]
 
 
 def _render_shard(model: SiteModel, store_path: Path, out: Path, shard: tuple[int, int],

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from kg.errors import KgError
-from kg.forking import alongside, forked_map, reopened
+from kg.forking import alongside, beside, forked_map, reopened
 from kg.pipeline import PARALLEL_MIN_ITEMS, _in_workers, in_own_process
 
 PLAN_GRAPHS = """SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), "/graph/plan/")) }
@@ -107,3 +107,20 @@ def test_a_forked_process_killed_in_a_map_is_an_error_not_a_wait():
     with pytest.raises(KgError, match="ended without a result"):
         list(forked_map(die_at_one, [0, 1, 2, 3], workers=2))
     assert list(forked_map(lambda n: n * 2, [0, 1, 2, 3], workers=2)) == [0, 2, 4, 6]  # the next map works
+
+
+def test_beside_returns_this_process_result_and_each_child_s_in_item_order():
+    mine, theirs = beside(lambda: ("here", os.getpid()), lambda shard: (shard, os.getpid()), [1, 2, 3])
+    assert mine == ("here", os.getpid())
+    assert [shard for shard, _ in theirs] == [1, 2, 3]
+    assert len({pid for _, pid in theirs} | {os.getpid()}) == 4  # a process of its own each
+
+    def fail_at_two(shard: int) -> int:
+        if shard == 2:
+            raise KgError(f"shard {shard}: a template is missing")
+        return shard
+
+    with pytest.raises(KgError, match="shard 2: a template is missing"):
+        beside(lambda: None, fail_at_two, [1, 2, 3])
+    with pytest.raises(KgError, match="exit code -9"):  # a renderer killed for memory: an error, not a hang
+        beside(lambda: None, lambda shard: os.kill(os.getpid(), 9) if shard == 2 else shard, [1, 2])
