@@ -1,5 +1,7 @@
 """Work shared out to forked processes: the site's page queries, which read the built store, and
-validation's placing of results, which reads graph.nq.
+validation's placing of results, which reads graph.nq (`forked_map`); the site's renderers and
+validation's HTML report, while this process does its own share (`beside`, `alongside`). A forked process
+that dies (killed for memory) is an error in each, never a wait.
 
 pyoxigraph lets go of the interpreter while it evaluates a query, but turning a million solutions into
 Python values holds it: one process converts on one core. A forked process inherits what the parent
