@@ -74,7 +74,7 @@ def alongside(forked: Callable[[], object], here: Callable[[], object], workers:
     fewer than two workers or where fork is not available. One child, not a pool of two: a forked process
     copies the pages of what it reads of the parent's heap (validation's writers on two forked processes
     raised its peak at 3,200 plans by 800 MB, 4033978)."""
-    if workers < 2 or not can_fork():
+    if workers < 2:
         forked()
         here()
         return
@@ -87,17 +87,19 @@ def beside(here: Callable[[], Mine], function: Callable[[Item], Result],
     inherits both, nothing is pickled but the results); returns here()'s result and theirs, in item
     order. A child's error is raised here, and a child that dies without a word (killed for memory) is a
     KgError with its exit code, where a multiprocessing Pool would wait for it forever. When here() fails,
-    the children are killed."""
+    the children are killed. Where fork is not available, all run here, one after the other."""
+    if not can_fork():
+        return here(), [function(item) for item in items]
     children = []
-    with frozen_heap():
-        for item in items:
-            reader, writer = multiprocessing.Pipe(duplex=False)
-            child = multiprocessing.get_context("fork").Process(
-                target=_run_and_send, args=(partial(function, item), writer), name="kg-beside")
-            child.start()
-            writer.close()
-            children.append((child, reader))
     try:
+        with frozen_heap():
+            for item in items:
+                reader, writer = multiprocessing.Pipe(duplex=False)
+                child = multiprocessing.get_context("fork").Process(
+                    target=_run_and_send, args=(partial(function, item), writer), name="kg-beside")
+                child.start()
+                writer.close()
+                children.append((child, reader))
         mine = here()
         results = [_outcome(child, reader) for child, reader in children]
     except BaseException:

@@ -30,7 +30,7 @@ from kg import delta as deltas
 from kg.delta import BuildDelta
 from kg.errors import KgError
 from kg.files import link_or_copy
-from kg.forking import beside, can_fork
+from kg.forking import beside
 from kg.pages import RDF_FORMATS, SiteModel, serialise
 from kg.pages.affected import affected_pages, relabelled, row_digests
 from kg.pages.model import canonical_blanks, page_facts
@@ -270,7 +270,7 @@ def _render_pages(model: SiteModel, store_path: Path, out: Path, workers: int) -
     wait beside a third copy."""
     _prepare(model)
     workers = max(1, workers)
-    if workers == 1 or not can_fork():
+    if workers == 1:
         return _render_shard(model, store_path, out, (0, 1), reopen=False)
     try:  # the forked renderers inherit the model (never pickled); one killed (for memory) is an error
         here, forked = beside(lambda: _render_shard(model, store_path, out, (0, workers), reopen=False),
