@@ -180,20 +180,23 @@ def write_quads(plans: list[LiftedPlan], settings: Settings, started: str, path:
 
 def _cached_or_made(items: list, cache: BuildCache | None, base: str, workers: int, make: Callable,
                     kind: str) -> Iterator[bytes]:
-    """Each item's N-Quads, from the cache or made by ``make`` (on the workers), in the items' order."""
-    get = {"quads": lambda p: cache.quads(p, base), "comparison": lambda ab: cache.comparison(*ab, base)}[kind]
-    found = [get(item) if cache is not None else None for item in items]
-    todo = [i for i, data in enumerate(found) if data is None]
+    """Each item's N-Quads, from the cache or made by ``make`` (on the workers), in the items' order. A
+    cached entry is read when its turn comes, so that only one is held at a time."""
+    find = {"quads": lambda p: cache.quads(p, base), "comparison": lambda ab: cache.comparison(*ab, base)}[kind]
+    found = [find(item) if cache is not None else None for item in items]
+    todo = [i for i, entry in enumerate(found) if entry is None]
     made = _in_workers(make, todo, workers, inherit={"items": items, "base": base})
     try:
-        for i, data in enumerate(found):
-            if data is None:
-                data = next(made)
-                if cache is not None:
-                    if kind == "quads":
-                        cache.keep_quads(items[i], base, data)
-                    else:
-                        cache.keep_comparison(*items[i], base, data)
+        for i, entry in enumerate(found):
+            if entry is not None:
+                yield entry.read_bytes()
+                continue
+            data = next(made)
+            if cache is not None:
+                if kind == "quads":
+                    cache.keep_quads(items[i], base, data)
+                else:
+                    cache.keep_comparison(*items[i], base, data)
             yield data
     finally:
         made.close()
