@@ -8,13 +8,13 @@ from __future__ import annotations
 import tomllib
 import unicodedata
 import zlib
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 from importlib import resources
-from itertools import chain, combinations
+from itertools import combinations, count, repeat
 from typing import TypeVar
 
 from kg.errors import KgError
@@ -300,18 +300,12 @@ def pair_requirements(a: LiftedPlan, b: LiftedPlan, thresholds: Thresholds) -> t
     Requirements without a recovered text take no part: nothing can be said about their counterparts.
     """
     left, right = requirement_bigrams(a), requirement_bigrams(b)
-    # Jaccard ≤ smaller / larger size: pairs whose sizes differ more than that cannot reach `changed`
-    # (the slack keeps those whose score rounds up to it)
-    ratio = thresholds.changed - 0.0005
     candidates = []
-    for (r, x), overlaps in zip(left, _shared_bigrams(left, right)):
-        nx = len(x)
-        for j, shared in overlaps.items():
+    # a slack below `changed` keeps the pairs whose score rounds up to it; the exact test is on the score
+    for (r, x), overlaps in zip(left, _shared_bigrams(left, right, thresholds.changed - 0.001)):
+        for j, shared in overlaps:
             s, y = right[j]
-            ny = len(y)
-            if (nx if nx < ny else ny) < ratio * (ny if nx < ny else nx):
-                continue
-            score = round(shared / (nx + ny - shared), 3)  # thresholds apply to the score as published
+            score = round(shared / (len(x) + len(y) - shared), 3)  # thresholds apply to the score as published
             if score >= thresholds.changed:
                 candidates.append((-score, r.row.order, s.row.order, r, s, score))
     candidates.sort(key=lambda c: c[:3])
@@ -333,16 +327,25 @@ def pair_requirements(a: LiftedPlan, b: LiftedPlan, thresholds: Thresholds) -> t
 
 
 def _shared_bigrams(left: list[tuple[LiftedRequirement, frozenset[str]]],
-                    right: list[tuple[LiftedRequirement, frozenset[str]]]) -> Iterator[Counter]:
-    """For each left requirement, how many bigrams it shares with each right one that shares any (by
-    index into ``right``): counted through an index of the right side's bigrams, which costs the
-    bigrams' postings instead of one set intersection per pair (1.6× faster on the national corpus)."""
-    postings: dict[str, list[int]] = {}
-    for j, (_, y) in enumerate(right):
-        for gram in y:
-            postings.setdefault(gram, []).append(j)
+                    right: list[tuple[LiftedRequirement, frozenset[str]]],
+                    at_least: float) -> Iterator[list[tuple[int, int]]]:
+    """For each left requirement, the right ones (by index into ``right``) whose Jaccard index with it is at
+    least ``at_least``, each with the number of bigrams they share.
+
+    The bigram sets become bitsets over the left plan's bigrams (a right bigram the left plan lacks is shared
+    with none of its requirements), so a pair of requirements costs one AND and one popcount of a
+    ~3,000-bit int, in C. Counting them through an index of postings cost a Counter entry per shared
+    bigram, and common ones (公开, 政务) are in nearly every requirement: at 1,000 plans 9.6-14.0 ms a pair
+    of plans, against 6.8-8.0 so."""
+    bit = {gram: 1 << i for i, gram in enumerate(frozenset().union(*(x for _, x in left)))}
+    right_bits = [sum(map(bit.get, y, repeat(0))) for _, y in right]
+    right_sizes = [len(y) for _, y in right]
+    # J = s / (|x| + |y| - s) >= t  <=>  s >= t / (1 + t) * (|x| + |y|)
+    factor = at_least / (1 + at_least)
     for _, x in left:
-        yield Counter(chain.from_iterable(postings.get(gram, ()) for gram in x))
+        bits, size = sum(map(bit.__getitem__, x)), len(x)
+        shared = [(bits & y).bit_count() for y in right_bits]
+        yield [(j, s) for j, s, n in zip(count(), shared, right_sizes) if s and s >= factor * (size + n)]
 
 
 def compare_pair(a: LiftedPlan, b: LiftedPlan, thresholds: Thresholds | None = None) -> PlanComparison | None:
