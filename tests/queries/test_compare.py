@@ -122,3 +122,20 @@ def test_stricter_thresholds_move_pairs_from_same_to_changed(plans) -> None:
     strict = Thresholds("bigram Jaccard", same=0.99, changed=0.30)
     counts = compare_pair(plans["panlong"], plans["chuxiong"], strict).relation_counts()
     assert counts["same"] < 52 and counts["same"] + counts["changed"] == 82
+
+
+def test_candidate_pairs_hold_every_pair_whose_published_score_reaches_the_threshold(plans) -> None:
+    # the bitset filter keeps pairs by the raw Jaccard index; a score is published rounded to 3 places, so
+    # a pair just below a threshold that rounds up to it must be kept: tried at every score 盘龙/楚雄 meet
+    from kg.compare import _jaccard, _shared_bigrams, requirement_bigrams
+
+    left, right = requirement_bigrams(plans["panlong"]), requirement_bigrams(plans["chuxiong"])
+    raw = {(i, j): _jaccard(x, y) for i, (_, x) in enumerate(left) for j, (_, y) in enumerate(right)}
+    thresholds = sorted({round(score, 3) for score in raw.values() if 0.2 <= score <= 0.6})
+    rounded_up = [t for t in thresholds if any(score < t <= round(score, 3) for score in raw.values())]
+    assert rounded_up, "some threshold is reached only by rounding up"
+    for changed in thresholds:
+        kept = {(i, j): shared for i, overlaps in enumerate(_shared_bigrams(left, right, changed - 0.001))
+                for j, shared in overlaps}
+        assert {pair for pair, score in raw.items() if round(score, 3) >= changed} <= set(kept)
+        assert all(shared == len(left[i][1] & right[j][1]) for (i, j), shared in kept.items())
