@@ -107,8 +107,9 @@ def beside(here: Callable[[], Mine], function: Callable[[Item], Result],
             child.kill()
         raise
     finally:
-        for child, _ in children:
+        for child, reader in children:
             child.join()
+            reader.close()
     return mine, results
 
 

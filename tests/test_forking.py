@@ -97,7 +97,6 @@ def test_alongside_runs_one_part_in_a_child_and_raises_its_error_or_its_death(tm
         alongside(lambda: os.kill(os.getpid(), 9), lambda: None, workers=2)
 
 
-
 def test_a_forked_process_killed_in_a_map_is_an_error_not_a_wait():
     def die_at_one(n: int) -> int:
         if n == 1:
