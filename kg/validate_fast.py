@@ -25,6 +25,9 @@ from kg.memory import trim_heap
 from kg.shacl import Result, ValidationError
 from kg.vocab import SH
 
+# A SPARQL constraint's query for a few focus nodes (an incremental run), where its sh:select, written for
+# every node at once, would read every row of the store whatever the scope (shapes/sparql-constraints.ttl).
+FEW_NODES_SELECT = URIRef("https://w3id.org/zwgk/shapes#fewNodesSelect")
 Cond = Callable[[Identifier], str]  # parameter value → SPARQL condition on ?value that marks a violation
 
 NODE_KINDS: dict[URIRef, str] = {
@@ -52,7 +55,7 @@ class Check:
     constraint: Identifier | None = None
     sparql_node_shape: bool = False  # SHACL-SPARQL on a node shape: the value defaults to the focus
     focus: str = ""  # the sub-select of focus nodes as it appears in `query` (replaced to scope the check)
-    few: str = ""  # the query for a few focus nodes, when it differs (see Lacks)
+    few: str = ""  # the query for a few focus nodes, when it differs (see Lacks, FEW_NODES_SELECT)
 
     def scoped(self, scope: Scope | None) -> str:
         """The query, its focus nodes restricted to those of `scope` (all when None)."""
@@ -342,6 +345,20 @@ def _sparql_check(sg: Graph, shape: Identifier, constraint: Identifier, focus: s
     select = sg.value(constraint, SH.select)
     if select is None:
         raise ValidationError(f"shape {shape}: sh:sparql without sh:select")
+    text = _select_text(shape, select)
+    few = sg.value(constraint, FEW_NODES_SELECT)
+    few_text = text if few is None else _select_text(shape, few)
+    prefixes = _prefixes(sg, constraint)
+    messages = tuple(m for m in sg.objects(constraint, SH.message) if isinstance(m, Literal))
+    return Check(component=SH.SPARQLConstraintComponent, query=prefixes + _join_focus(text, focus, inner=False),
+                 few=prefixes + _join_focus(few_text, focus, inner=True), constraint=constraint,
+                 sparql_node_shape=base["path"] is None, focus=focus,
+                 **{**base, "messages": messages + base["messages"]})
+
+
+def _select_text(shape: Identifier, select: Identifier) -> str:
+    """A constraint's SELECT with $this as ?this; refused when it uses what is not compiled or does not
+    project ?this."""
     text = str(select)
     if re.search(r"[$?]PATH\b|[$?]shapesGraph\b|[$?]currentShape\b", text):
         raise ValidationError(f"shape {shape}: $PATH, $shapesGraph, $currentShape are not compiled")
@@ -349,12 +366,7 @@ def _sparql_check(sg: Graph, shape: Identifier, constraint: Identifier, focus: s
     head = text[:WHERE_BRACE.search(text).start()] if WHERE_BRACE.search(text) else text[:text.find("{")]
     if "?this" not in head and "*" not in head:
         raise ValidationError(f"shape {shape}: the query must project $this")
-    prefixes = _prefixes(sg, constraint)
-    messages = tuple(m for m in sg.objects(constraint, SH.message) if isinstance(m, Literal))
-    return Check(component=SH.SPARQLConstraintComponent, query=prefixes + _join_focus(text, focus, inner=False),
-                 few=prefixes + _join_focus(text, focus, inner=True), constraint=constraint,
-                 sparql_node_shape=base["path"] is None, focus=focus,
-                 **{**base, "messages": messages + base["messages"]})
+    return text
 
 
 SELECT_WHERE = re.compile(r"\bSELECT\b(?P<head>[^{]*?)\bWHERE\s*\{", re.IGNORECASE | re.DOTALL)

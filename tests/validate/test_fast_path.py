@@ -213,3 +213,24 @@ def test_blank_targets_finds_a_blank_focus_node_of_a_changed_graph():
     assert blank_targets(store, checks, ["http://example.org/g3", "http://example.org/g2"])
     assert not blank_targets(store, checks, ["http://example.org/g3"])
     assert not blank_targets(store, checks, ["http://example.org/none"])
+
+
+def test_every_check_asked_about_a_few_nodes_finds_what_it_finds_for_all(shapes):
+    """An incremental run asks each check about the nodes in its scope only, with the query for a few nodes
+    (SequenceGapShape's own zws:fewNodesSelect among them): each finds, for those nodes, what the check over
+    every node finds. r4 follows 2 with 5 in its plan; r5 is the first row of the other plan (no gap)."""
+    import pyoxigraph as ox
+
+    from kg.validate_fast import Scope
+
+    store = ox.Store()
+    store.extend(ox.parse(_turtle(OUT_OF_PLACE).serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES))
+    checks = compile_shapes(shapes)
+    assert any(c.few and "GROUP BY ?plan" in c.few for c in checks if str(c.shape).endswith("SequenceGapShape"))
+    scope = frozenset(f"http://example.org/{name}" for name in ("r4", "r5", "r2", "d1", "plan"))
+    everything = {r.key() for r in run_checks(store, checks) if str(r.focus) in scope}
+    scoped = {r.key() for r in run_checks(store, checks, scope=Scope(iris=scope))}
+    assert scoped == everything
+    gaps = {str(r.focus).rsplit("/", 1)[-1] for r in run_checks(store, checks, scope=Scope(iris=scope))
+            if str(r.shape).endswith("SequenceGapShape")}
+    assert gaps == {"r4"}
