@@ -92,6 +92,8 @@ def beside(here: Callable[[], Mine], function: Callable[[Item], Result],
         return here(), [function(item) for item in items]
     children = []
     try:
+        # frozen while here() runs too: this process's collector, visiting what its children share, would
+        # write every object's header and so copy the memory pages it shares with them
         with frozen_heap():
             for item in items:
                 reader, writer = multiprocessing.Pipe(duplex=False)
@@ -100,7 +102,7 @@ def beside(here: Callable[[], Mine], function: Callable[[Item], Result],
                 child.start()
                 writer.close()
                 children.append((child, reader))
-        mine = here()
+            mine = here()
         results = [_outcome(child, reader) for child, reader in children]
     except BaseException:
         for child, _ in children:
