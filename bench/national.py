@@ -7,7 +7,8 @@ For each size a synthetic corpus is generated (bench/corpus.py: real rows recomb
 
   build     `kg build` on it, as a user runs it (every core, a cold cache, the temporary folder swapped in).
             Its timed progress lines on stderr split it into stages — lift, graph (N-Quads and comparisons),
-            store, dumps, validate, site, search — and the memory samples taken meanwhile are attributed to
+            store, dumps, validate, site (its search index included), swap (the build swapped in and the
+            previous one removed) — and the memory samples taken meanwhile are attributed to
             the stage running at the time. The dumps are written in a process of their own beside
             validation: their stage is the time the build waited for them.
   queries   every catalogue query (queries/*.rq) with its default parameters against the built store, each
@@ -16,7 +17,7 @@ For each size a synthetic corpus is generated (bench/corpus.py: real rows recomb
             (kg/incremental.py) redoes, stage by stage.
 
 End to end is build + queries. Peak memory is the proportional set size (PSS, /proc/PID/smaps_rollup, Linux)
-of the process and its children (pool workers, the search indexer), sampled every 0.2 s, or less often when
+of the process and its children (pool workers, forked renderers), sampled every 0.2 s, or less often when
 a sample costs more (a sample of a 3 GB build takes ~50 ms: the sampler stays under 3 % of a core); PSS
 counts pages that forked workers share once. A build that runs longer than --limit seconds or above --max-mb
 is stopped and shown as such. Each row gives seconds, the cost per plan (linear growth shows as a constant)
@@ -46,7 +47,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
 
-BUILD_STAGES = ("lift", "graph", "store", "dumps", "validate", "site", "search")
+BUILD_STAGES = ("lift", "graph", "store", "dumps", "validate", "site", "swap")
 TARGET_SECONDS, TARGET_MB = 600, 4096  # for 3,200 plans on a 2-core machine
 SAMPLE_EVERY = 0.2  # at least; more when a sample costs more (see SAMPLER_SHARE)
 SAMPLER_SHARE = 0.03  # of one core the memory sampler may take: reading smaps_rollup walks the page tables
@@ -60,7 +61,7 @@ STAGE_CUES = (("lift", re.compile(r"^\[\d+/\d+\] ")), ("graph", re.compile(r"^wr
               ("dumps", re.compile(r"^writing dumps|^waiting for the dumps")),
               ("validate", re.compile(r"^validating|^writing \d+ results")),
               ("site", re.compile(r"^writing the site|^rendering pages")),
-              ("search", re.compile(r"^indexing for search")))
+              ("swap", re.compile(r"^swapping in")))
 PROGRESS = re.compile(r"^\[\s*[\d.]+ s\] (.*)$")
 
 

@@ -342,6 +342,7 @@ def build(settings: Settings, progress: Progress = lambda _: None) -> BuildSumma
         manifest = json.dumps(manifest, ensure_ascii=False, indent=2)
         (tmp / "manifest.json").write_text(manifest, "utf-8")
         _name_store(tmp / "store", manifest)
+        progress("swapping in the build (the previous one is removed after)")
         _swap_in(tmp, settings.build)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

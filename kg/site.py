@@ -33,11 +33,12 @@ from kg.files import link_or_copy
 from kg.forking import beside
 from kg.pages import RDF_FORMATS, SiteModel, serialise
 from kg.pages.affected import affected_pages, relabelled, row_digests
+from kg.pages.claims import Claims
 from kg.pages.model import canonical_blanks, page_facts
 from kg.pages.paths import RDF_SUFFIXES, file_for
 from kg.pages.plan_quads import SPLIT_DIR, PlanQuads
 from kg.pages.validation import changed_plan_entries
-from kg.search import build_search_index
+from kg.search import INDEX_DIR, build_search_index
 from kg.render import environment, render_page, templates_dir
 from kg.settings import Settings
 from kg.incremental import CACHE_DIR
@@ -201,8 +202,6 @@ def _write(store: ox.Store, build_dir: Path, out: Path, settings: Settings, prog
         model = SiteModel(store, settings, build_dir=build_dir, site_dir=out, facts=facts)
         model.plan_quads = plans
         summary.bytes += _copy_sources(model, out)
-        _copy_validation(build_dir / "validation", out / "validation")
-        summary.bytes += _folder_bytes(out / "validation")
         workers, described, rows = settings.workers, frozenset[str](), None
         if update is not None:
             affected = affected_pages(model, update.plans, update.touched, update.relabelled, update.validated,
@@ -213,7 +212,18 @@ def _write(store: ox.Store, build_dir: Path, out: Path, settings: Settings, prog
         progress("rendering pages" + (f" ({len(model.only)} of {len(model.page_iris())} re-rendered)"
                                       if model.only is not None else ""))
         started = time.perf_counter()
-        shards = _render_pages(model, build_dir / "store", out, workers)
+
+        def first() -> None:
+            """What needs no page, done by this process while the other renderers take the pages."""
+            _copy_validation(build_dir / "validation", out / "validation")
+            summary.bytes += _folder_bytes(out / "validation")
+            if search:
+                progress("indexing for search (beside the rendering)")
+                summary.search = build_search_index(out, model)
+                summary.bytes += _folder_bytes(out / INDEX_DIR)
+                trim_heap()  # its postings let go, before this process renders
+
+        shards = _render_pages(model, build_dir / "store", out, workers, first)
         rows = shards.rows if rows is None else rows  # a whole site: each renderer's requirements
         alone = _write_descriptions(model, described, out)
         rendered, summary.rdf_files = shards.pages, shards.rdf_files + alone.rdf_files
@@ -237,10 +247,6 @@ def _write(store: ox.Store, build_dir: Path, out: Path, settings: Settings, prog
     summary.bytes += _write_sitemap(model, out)
     robots = f"User-agent: *\nAllow: /\nSitemap: {model.paths.base}sitemap.xml\n"
     summary.bytes += _write_text(out / "robots.txt", robots)
-    if search:
-        progress("indexing for search")
-        summary.search = build_search_index(out, model)
-        summary.bytes += _folder_bytes(out / "search-index")
     return summary
 
 
@@ -263,29 +269,31 @@ class Written:
     rows: dict[str, str] = field(default_factory=dict)  # a whole site's: its requirements' row digests
 
 
-def _render_pages(model: SiteModel, store_path: Path, out: Path, workers: int) -> Written:
-    """Every page and its RDF alternates in `workers` shards (a plan's pages stay together): the first
-    rendered here, each other one in a forked process. A forked renderer ends up copying most of the model
-    it reads (reading an object writes its reference count), so this process renders too rather than
-    wait beside a third copy."""
+def _render_pages(model: SiteModel, store_path: Path, out: Path, workers: int,
+                  first: Callable[[], None] = lambda: None) -> Written:
+    """Every page and its RDF alternates, rendered by this process and a forked process per further worker,
+    which share the pages out as they go (kg.pages.claims): this process does ``first`` (work that needs
+    no page), and meanwhile the others take the pages it would have. A forked renderer ends up copying most
+    of the model it reads (reading an object writes its reference count), so this process renders too
+    rather than wait beside a third copy."""
     _prepare(model)
-    workers = max(1, workers)
-    if workers == 1:
-        return _render_shard(model, store_path, out, (0, 1), reopen=False)
+    claims = model.share_pages(max(1, workers))
+    if claims is None:
+        first()
+        return _render_shard(model, store_path, out, None, reopen=False)
     try:  # the forked renderers inherit the model (never pickled); one killed (for memory) is an error
-        here, forked = beside(lambda: _render_shard(model, store_path, out, (0, workers), reopen=False),
-                              lambda shard: _render_shard(model, store_path, out, shard),
-                              [(i, workers) for i in range(1, workers)])
+        here, forked = beside(lambda: (first(), _render_shard(model, store_path, out, claims, reopen=False))[1],
+                              lambda renderer: _render_shard(model, store_path, out, claims.for_renderer(renderer)),
+                              range(1, workers))
     finally:
-        model.shard, model.keep_described = (0, 1), True
-    results = [here, *forked]
+        model.claims, model.keep_described = None, True
     total = Written(pages={kind: 0 for kind in model.kinds})
-    for shard in results:
-        for kind, n in shard.pages.items():
+    for written in (here, *forked):
+        for kind, n in written.pages.items():
             total.pages[kind] += n
-        total.rdf_files += shard.rdf_files
-        total.bytes += shard.bytes
-        total.rows.update(shard.rows)
+        total.rdf_files += written.rdf_files
+        total.bytes += written.bytes
+        total.rows.update(written.rows)
     return total
 
 
@@ -300,12 +308,13 @@ def _prepare(model: SiteModel) -> None:
         next(model.iter_contexts(kind), None)
 
 
-def _render_shard(model: SiteModel, store_path: Path, out: Path, shard: tuple[int, int],
+def _render_shard(model: SiteModel, store_path: Path, out: Path, claims: Claims | None,
                   reopen: bool = True) -> Written:
-    """The pages of one shard, each written with its alternates as soon as it is rendered (none is kept)."""
+    """The pages this renderer takes (`claims`; None: every page), each written with its alternates as soon
+    as it is rendered (none is kept)."""
     if reopen:  # a forked process opens the store anew rather than share the parent's handle
         model.store = model.facts.store = open_store(store_path)
-    model.shard, model.keep_described = shard, False
+    model.claims, model.keep_described = claims, False
     env = environment(templates_dir(model.settings.site_templates))
     written = _render_kinds(model, env, out)
     if model.only is None:  # a whole site: the digests the next build compares (3 s at 1,000 plans), in parallel
@@ -330,9 +339,10 @@ def _plan_quads(build: Path, base: str, progress: Progress) -> PlanQuads | None:
 
 
 def _render_kinds(model: SiteModel, env: Environment, out: Path) -> Written:
-    """Every page of the model's shard, kind by kind."""
+    """Every page this renderer takes, kind by kind."""
     written, kept = Written(), model.fragments if model.fragments is not None else {}
     for kind in model.kinds:
+        model.rendering = kind
         # rendered rows are kept within a kind whose pages repeat them, and let go after it: at 1,000 plans
         # a renderer that kept them for every kind grew by 200 MB at the plan pages alone (65,000 rows)
         model.fragments = kept if model.kinds[kind].rows_repeat else None

@@ -73,9 +73,10 @@ def _as_json(value: object) -> object:
 
 
 def row_digests(model: SiteModel) -> dict[str, str]:
-    """The digest of every requirement row of the model's shard (kept beside the site for the next build's
-    affected_pages)."""
-    return {iri: row_digest(req) for iri, req in requirement_index(model).items() if model.mine(iri)}
+    """The digest of every requirement row whose page this process rendered (kept beside the site for the
+    next build's affected_pages)."""
+    return {iri: row_digest(req) for iri, req in requirement_index(model).items()
+            if model.mine(iri, "requirement")}
 
 
 def affected_pages(model: SiteModel, plans: Iterable[str], touched: Iterable[str], relabelled: Iterable[str],

@@ -19,7 +19,7 @@ def members(model: SiteModel) -> list[str]:
 
 
 def build(model: SiteModel) -> Iterator[Context]:
-    """The page of every agency, collective and issuing organ (of the model's shard)."""
+    """The page of every agency, collective and issuing organ (those this process renders)."""
     index = requirement_index(model)
     by_agency = model.memo("assignments-by-agency", lambda: group_by(model.facts.rows("assignments"), "agency"))
     issued = group_by(model.facts.rows("issued"), "agency")

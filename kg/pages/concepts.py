@@ -49,8 +49,8 @@ def type_members(model: SiteModel) -> list[str]:
 
 
 def build_types(model: SiteModel) -> Iterator[Context]:
-    """The page of every requirement type of the scheme (and any other type a requirement carries), of the
-    model's shard."""
+    """The page of every requirement type of the scheme (and any other type a requirement carries) that this
+    process renders."""
     index = requirement_index(model)
     rows = group_by(model.facts.rows("types"), "type")
     narrower: dict[str, list[str]] = {}
@@ -85,7 +85,7 @@ def region_members(model: SiteModel) -> list[str]:
 
 
 def build_regions(model: SiteModel) -> Iterator[Context]:
-    """The page of every region (of the model's shard): where it lies, what lies in it, its plans,
+    """The page of every region (those this process renders): where it lies, what lies in it, its plans,
     agencies and requirements."""
     index = requirement_index(model)
     rows = group_by(model.facts.rows("regions"), "region")

@@ -18,7 +18,7 @@ def members(model: SiteModel) -> list[str]:
 
 
 def build(model: SiteModel) -> Iterator[Context]:
-    """The page of every official document a plan implements or cites (of the model's shard)."""
+    """The page of every official document a plan implements or cites (those this process renders)."""
     index = requirement_index(model)
     plans = set(values(model.facts.rows("plans"), "plan"))
     cited = group_by(model.facts.rows("citations"), "doc")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg import vocab as V
+from kg.pages.claims import Claims
 from kg.pages.facts import Facts, group_by
 from kg.pages.paths import Paths, root_for
 from kg.pages.plan_quads import PlanQuads
@@ -56,9 +56,10 @@ class SiteModel:
         self._refs: dict[tuple[str, str | None], dict[str, Any]] = {}
         self._described: dict[str, list[ox.Triple]] = {}
         self.fragments: dict[tuple, str] | None = {}  # rendered table rows, shared by pages (None: not kept)
-        # The static site renders in worker processes, each the pages of its share (`shard`), and keeps
-        # no description once its files are written (`keep_described`).
-        self.shard: tuple[int, int] = (0, 1)
+        # The static site renders in worker processes, which share the pages out as they go (`claims`,
+        # asked for the kind being rendered), and keep no description once its files are written.
+        self.claims: Claims | None = None  # None: every page is this process's
+        self.rendering = ""  # the kind of page being rendered
         self.keep_described = True
         # An incremental site re-renders only the pages of these IRIs (kg.pages.affected); None: every page.
         self.only: frozenset[str] | None = None
@@ -132,22 +133,23 @@ class SiteModel:
                 "fragments": self.fragments, **fields}
 
     # --- pages -----------------------------------------------------------------------------------
-    def mine(self, iri: str) -> bool:
-        """Whether this model's shard renders the page of `iri`: a plan's resources go together (they
-        share the plan's graph), the plans in runs of slug order (the order Facts.prefetch makes their rows
-        in), everything else spread by IRI. A forked renderer still copies about half of the model it
-        inherits: the labels, IRIs and links every page shows lie all over the heap (docs/scaling.md)."""
+    def mine(self, iri: str, kind: str | None = None) -> bool:
+        """Whether this process renders the page of `iri` (of the kind being rendered, unless `kind` says):
+        with several renderers, the first to reach a run of pages takes it (kg.pages.claims); a plan's pages
+        of one kind are in one run, as they are described from the plan's quads."""
         if self.only is not None and iri not in self.only:
             return False
-        index, count = self.shard
-        if count == 1:
+        if self.claims is None:
             return True
         slug = self._minter.plan_slug(iri)
-        if slug is not None:
-            rank = self._plan_ranks.get(slug)
-            if rank is not None:
-                return rank * count // len(self._plan_ranks) == index
-        return zlib.crc32(iri.encode("utf-8")) % count == index
+        return self.claims.take(kind or self.rendering, self._plan_ranks.get(slug) if slug else None)
+
+    def share_pages(self, renderers: int) -> Claims | None:
+        """The runs of pages `renderers` processes share (None for one); each sets `claims` to its view."""
+        if renderers < 2:
+            return None
+        pages = {kind: len(self.paths_of(kind)) for kind in self.kinds}
+        return Claims(pages, len(self._plan_ranks))
 
     @cached_property
     def _plan_ranks(self) -> dict[str, int]:
@@ -162,7 +164,7 @@ class SiteModel:
         return self._contexts[kind]
 
     def iter_contexts(self, kind: str) -> Iterator[Context]:
-        """The pages of one kind in this model's shard, one at a time and not kept (the static site)."""
+        """The pages of one kind this process renders, one at a time and not kept (the static site)."""
         return iter(self.kinds[kind].build(self))
 
     def context_for(self, path: str) -> Context | None:

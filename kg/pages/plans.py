@@ -19,7 +19,7 @@ def members(model: SiteModel) -> list[str]:
 
 
 def build(model: SiteModel) -> Iterator[Context]:
-    """The page of every plan (of the model's shard)."""
+    """The page of every plan (those this process renders)."""
     plans = group_by(model.facts.rows("plans"), "plan")
     gaps = group_by(model.facts.rows("plan-gaps"), "plan")
     cites = model.memo("citations-by-citer", lambda: group_by(model.facts.rows("citations"), "citer"))

@@ -79,7 +79,7 @@ def members(model: SiteModel) -> list[str]:
 
 
 def build(model: SiteModel) -> Iterator[Context]:
-    """The page of every requirement (of the model's shard)."""
+    """The page of every requirement (those this process renders)."""
     index = requirement_index(model)
     groups = model.memo("groups-by-iri", lambda: {r["group"]: r for r in model.facts.rows("groups")})
     cites = model.memo("citations-by-citer", lambda: group_by(model.facts.rows("citations"), "citer"))

@@ -22,8 +22,8 @@ def members(model: SiteModel) -> list[str]:
 
 
 def build(model: SiteModel) -> Iterator[Context]:
-    """One generic page per resource (of the model's shard), in IRI order: a plan's task groups and notice
-    follow one another, so its graph is read once."""
+    """One generic page per resource (those this process renders), in IRI order: a plan's task groups and
+    notice follow one another, so its graph is read once."""
     index = requirement_index(model)
     classes = group_by(model.facts.rows("resources"), "thing")
     for iri in sorted(classes):
