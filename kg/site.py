@@ -218,7 +218,7 @@ def _write(store: ox.Store, build_dir: Path, out: Path, settings: Settings, prog
             _copy_validation(build_dir / "validation", out / "validation")
             summary.bytes += _folder_bytes(out / "validation")
             if search:
-                progress("indexing for search (beside the rendering)")
+                progress("indexing for search")
                 summary.search = build_search_index(out, model)
                 summary.bytes += _folder_bytes(out / INDEX_DIR)
                 trim_heap()  # its postings let go, before this process renders
@@ -281,8 +281,12 @@ def _render_pages(model: SiteModel, store_path: Path, out: Path, workers: int,
     if claims is None:
         first()
         return _render_shard(model, store_path, out, None, reopen=False)
+    def first_then_render() -> Written:
+        first()
+        return _render_shard(model, store_path, out, claims, reopen=False)
+
     try:  # the forked renderers inherit the model (never pickled); one killed (for memory) is an error
-        here, forked = beside(lambda: (first(), _render_shard(model, store_path, out, claims, reopen=False))[1],
+        here, forked = beside(first_then_render,
                               lambda renderer: _render_shard(model, store_path, out, claims.for_renderer(renderer)),
                               range(1, workers))
     finally:

@@ -7,9 +7,10 @@ quads, loaded once), or RUN_PAGES pages in a row of a kind otherwise (agencies, 
 Runs of one plan were tried: at 1,000 plans the two renderers, each taking every other plan, spent 156 CPU s
 on the requirement pages against 125 for fixed halves and 116 for runs of 16 plans (the pages each renderer
 reads of the shared heap and of the store are then spread over all plans). The first renderer to reach a
-run takes it, and the others pass over its pages. So a renderer that is slowed, or busy with other work first (the search
-index), takes fewer runs: all finish within about a run of one another, where halves fixed beforehand
-left one core idle while the other finished its half (~10 s at 3,200 plans, docs/scaling.md).
+run takes it, and the others pass over its pages. So a renderer that is slowed, or busy with other work
+first (the search index), takes fewer runs: all finish within about a run of one another, where halves
+fixed beforehand left one core idle while the other finished its half (~10 s at 3,200 plans,
+docs/scaling.md).
 
 The runs' owners are an array in memory the forked renderers share with the process that made it; which
 run is which is worked out the same way in every renderer (from the plan's rank, or the page's count
