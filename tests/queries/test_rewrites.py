@@ -3,6 +3,8 @@ that a careless rewrite would change."""
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+
 from kg.query import as_table, bind_parameters, run_query
 from tests.queries.test_catalogue import CATALOGUE
 
@@ -59,3 +61,28 @@ def test_reconstructed_rows_keep_their_notes(catalogue_store) -> None:
     rebuilt = rows(catalogue_store, "reconstructed-rows", below="0.6")
     assert [r["seq"] for r in rebuilt] == ["118", "119", "120", "121", "122"]
     assert all(r["notes"] for r in rebuilt)
+
+
+def test_citing_document_in_the_notice_only() -> None:
+    # the corpus has no such citation: two plans cite 国发〔2016〕55号, one by a requirement, the other in its
+    # notice alone, and a third implements it (the notice-only branch takes away the plans whose requirements
+    # cite the document, a MINUS since it ran plan by plan)
+    store = ox.Store()
+    store.load(input=NOTICE_ONLY.encode(), format=ox.RdfFormat.TURTLE)
+    query = CATALOGUE["citing-document"]
+    table = as_table(run_query(store, query.text, bind_parameters(query, {})))
+    assert {(r["region"], r["how"], r["seq"]) for r in table.dicts()} == {
+        ("甲区", "cited by a requirement", "3"), ("乙区", "cited in the notice", ""), ("丙区", "implements", "")}
+
+
+NOTICE_ONLY = """
+@prefix zw: <https://w3id.org/zwgk/def#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix : <https://example.org/> .
+:doc a zw:OfficialDocument ; rdfs:label "国发〔2016〕55号"@zh .
+:a dcterms:title "甲" ; zw:region :ra ; zw:cites :doc . :ra skos:prefLabel "甲区"@zh .
+:a-3 zw:inPlan :a ; zw:cites :doc ; zw:documentOrder 3 ; zw:sequenceNumber "3" .
+:b dcterms:title "乙" ; zw:region :rb ; zw:cites :doc . :rb skos:prefLabel "乙区"@zh .
+:b-1 zw:inPlan :b ; zw:documentOrder 1 ; zw:sequenceNumber "1" .
+:c dcterms:title "丙" ; zw:region :rc ; zw:implements :doc . :rc skos:prefLabel "丙区"@zh .
+"""
