@@ -288,9 +288,17 @@ def plan_sketch(plan: LiftedPlan, one_in: int | None = None) -> frozenset[str]:
     what choosing similar siblings compares. Its Jaccard index estimates that of the whole bigram sets at
     a fraction of the cost (a plan has some 3,000 bigrams)."""
     one_in = one_in or load_partner_rule().sketch_one_in
-    keep = _sampled(one_in).__getitem__
-    return _memo(f"sketch/{one_in}", (plan.requirements,), lambda: frozenset(
-        filter(keep, frozenset().union(*(g for _, g in requirement_bigrams(plan))))))
+    return _memo(f"sketch/{one_in}", (plan.requirements,), lambda: _sketch(plan, one_in))
+
+
+def _sketch(plan: LiftedPlan, one_in: int) -> frozenset[str]:
+    """The bigrams of every text gathered in one set, without a set per requirement (`bigrams`): a quarter
+    less time, and a year of the whole country has 210,000 requirements to sketch."""
+    grams: set[str] = set()
+    for requirement in plan.requirements:
+        chars = comparable_text(_text(requirement))
+        grams.update(map(str.__add__, chars, chars[1:]) if len(chars) > 1 else chars)
+    return frozenset(filter(_sampled(one_in).__getitem__, grams))
 
 
 def pair_requirements(a: LiftedPlan, b: LiftedPlan, thresholds: Thresholds) -> tuple[

@@ -3,12 +3,14 @@ its nearest siblings, so that comparisons grow with the number of plans and not 
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import replace
 
 import pytest
 
 from kg.compare import (IMPLEMENTS_THE_OTHER, SAME_IMPLEMENTED_DOCUMENT, PartnerRule, Relation, Thresholds,
-                        comparable_text, compare_pair, load_partner_rule, pair_requirements, select_pairs)
+                        comparable_text, compare_pair, load_partner_rule, pair_requirements, plan_sketch,
+                        requirement_bigrams, select_pairs)
 from kg.normalise.model import DocumentNumber, DocumentReference, LiftedPlan, Region
 from tests.conftest import CHUXIONG, HUAIYIN, PANLONG, PANZHIHUA, WUHUA
 
@@ -113,3 +115,14 @@ def test_a_score_at_the_changed_threshold_is_kept_by_the_size_filter(plans) -> N
 def test_comparable_text_drops_whitespace_and_punctuation() -> None:
     # 盘龙 2018 第59项 prints “政府网站集约化” with quotes in some plans
     assert comparable_text(" 推进“政府网站集约化”建设，\t加强管理。") == "推进政府网站集约化建设加强管理"
+
+
+def test_a_sketch_is_the_sampled_bigrams_of_every_requirement_text(plans) -> None:
+    # the sketch is gathered in one pass over the texts; it must hold what its definition says: the union of
+    # the requirements' bigram sets, one bigram in eight kept by CRC-32
+    for plan in plans.values():
+        whole = frozenset().union(*(grams for _, grams in requirement_bigrams(plan)))
+        sampled = {gram for gram in whole if zlib.crc32(gram.encode("utf-8")) % 8 == 0}
+        assert plan_sketch(plan, 8) == sampled and 0 < len(sampled) < len(whole) / 4
+    assert len(plan_sketch(plans["panlong"], 1)) == len(frozenset().union(
+        *(grams for _, grams in requirement_bigrams(plans["panlong"])))) > 1000
