@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import ctypes
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 
 def give_back_freed_memory() -> None:
@@ -18,6 +19,21 @@ def give_back_freed_memory() -> None:
     kept but unused count in the build's memory for the rest of the build."""
     gc.collect()
     trim_heap()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No garbage collection in here, for making millions of records that stay (the site's page rows and
+    its requirement index): they hold no cycles, and every collection of the oldest generation visits
+    every object of the heap again, a number that grows with the records. At 1,000 plans the site's
+    process spent 3.6 s of its 30 s of page queries collecting, and 1.5 s of the index's 5.4."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def trim_heap() -> None:

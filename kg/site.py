@@ -42,7 +42,7 @@ from kg.search import INDEX_DIR, build_search_index
 from kg.render import environment, render_page, templates_dir
 from kg.settings import Settings
 from kg.incremental import CACHE_DIR
-from kg.memory import trim_heap
+from kg.memory import collector_paused, trim_heap
 from kg.store import open_store
 from kg.validate import QUALITY_FILE
 from kg.vocab import Minter
@@ -198,7 +198,8 @@ def _write(store: ox.Store, build_dir: Path, out: Path, settings: Settings, prog
         plans = _plan_quads(build_dir, settings.base, progress)
         progress("running the page queries")
         facts = page_facts(store, settings)
-        facts.prefetch(build_dir / "store", settings.workers, plans)
+        with collector_paused():
+            facts.prefetch(build_dir / "store", settings.workers, plans)
         model = SiteModel(store, settings, build_dir=build_dir, site_dir=out, facts=facts)
         model.plan_quads = plans
         summary.bytes += _copy_sources(model, out)
@@ -306,10 +307,11 @@ def _prepare(model: SiteModel) -> None:
     Facts.prefetch)."""
     from kg.pages.requirements import requirement_index
 
-    requirement_index(model)
-    _ = model.labels, model.sources
-    for kind in model.kinds:  # the first page of each kind makes the lookups its builder memoises
-        next(model.iter_contexts(kind), None)
+    with collector_paused():
+        requirement_index(model)
+        _ = model.labels, model.sources
+        for kind in model.kinds:  # the first page of each kind makes the lookups its builder memoises
+            next(model.iter_contexts(kind), None)
 
 
 def _render_shard(model: SiteModel, store_path: Path, out: Path, claims: Claims | None,

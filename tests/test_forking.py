@@ -9,6 +9,7 @@ import pytest
 
 from kg.errors import KgError
 from kg.forking import alongside, beside, forked_map, reopened
+from kg.memory import collector_paused
 from kg.pipeline import PARALLEL_MIN_ITEMS, _in_workers, in_own_process
 
 PLAN_GRAPHS = """SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(CONTAINS(STR(?g), "/graph/plan/")) }
@@ -123,3 +124,21 @@ def test_beside_returns_this_process_result_and_each_child_s_in_item_order():
         beside(lambda: None, fail_at_two, [1, 2, 3])
     with pytest.raises(KgError, match="exit code -9"):  # a renderer killed for memory: an error, not a hang
         beside(lambda: None, lambda shard: os.kill(os.getpid(), 9) if shard == 2 else shard, [1, 2])
+
+
+def test_the_collector_is_paused_inside_and_restored_after() -> None:
+    # the site makes its page rows with the collector paused; an error inside must not leave it off, and a
+    # caller that had turned it off keeps it off
+    assert gc.isenabled()
+    with pytest.raises(ValueError):
+        with collector_paused():
+            assert not gc.isenabled()
+            raise ValueError("a page query failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
