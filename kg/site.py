@@ -224,11 +224,11 @@ def _write(store: ox.Store, build_dir: Path, out: Path, settings: Settings, prog
                 summary.bytes += _folder_bytes(out / INDEX_DIR)
                 trim_heap()  # its postings let go, before this process renders
 
-        shards = _render_pages(model, build_dir / "store", out, workers, first)
-        rows = shards.rows if rows is None else rows  # a whole site: each renderer's requirements
+        written = _render_pages(model, build_dir / "store", out, workers, first)
+        rows = written.rows if rows is None else rows  # a whole site: each renderer's requirements
         alone = _write_descriptions(model, described, out)
-        rendered, summary.rdf_files = shards.pages, shards.rdf_files + alone.rdf_files
-        summary.bytes += shards.bytes + alone.bytes
+        rendered, summary.rdf_files = written.pages, written.rdf_files + alone.rdf_files
+        summary.bytes += written.bytes + alone.bytes
         summary.seconds = time.perf_counter() - started
         summary.pages = {kind: len(model.paths_of(kind)) for kind in model.kinds}
         summary.reused = summary.total_pages - sum(rendered.values())
@@ -281,14 +281,15 @@ def _render_pages(model: SiteModel, store_path: Path, out: Path, workers: int,
     claims = model.share_pages(max(1, workers))
     if claims is None:
         first()
-        return _render_shard(model, store_path, out, None, reopen=False)
+        return _render_taken(model, store_path, out, None, reopen=False)
+
     def first_then_render() -> Written:
         first()
-        return _render_shard(model, store_path, out, claims, reopen=False)
+        return _render_taken(model, store_path, out, claims, reopen=False)
 
     try:  # the forked renderers inherit the model (never pickled); one killed (for memory) is an error
         here, forked = beside(first_then_render,
-                              lambda renderer: _render_shard(model, store_path, out, claims.for_renderer(renderer)),
+                              lambda renderer: _render_taken(model, store_path, out, claims.for_renderer(renderer)),
                               range(1, workers))
     finally:
         model.claims, model.keep_described = None, True
@@ -314,7 +315,7 @@ def _prepare(model: SiteModel) -> None:
             next(model.iter_contexts(kind), None)
 
 
-def _render_shard(model: SiteModel, store_path: Path, out: Path, claims: Claims | None,
+def _render_taken(model: SiteModel, store_path: Path, out: Path, claims: Claims | None,
                   reopen: bool = True) -> Written:
     """The pages this renderer takes (`claims`; None: every page), each written with its alternates as soon
     as it is rendered (none is kept)."""
