@@ -4,14 +4,13 @@ and zw:unmatchedIn for requirements found in one plan only.
 
 from __future__ import annotations
 
-from decimal import Decimal
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg import vocab as V
 from kg.compare import Correspondence, PlanComparison
-from kg.rdf import document_iri, zh
+from kg.rdf import decimal, document_iri, zh
 from kg.vocab import Minter
 
 BASIS_LABEL = {"same-implemented-document": "落实同一上级文件", "same-province-and-year": "同省同年",
@@ -51,6 +50,6 @@ def _correspondence(g: Graph, comparison: URIRef, pair: Correspondence, m: Minte
     g.add((node, RDF.type, V.Correspondence))
     g.add((node, V.fromRequirement, m.requirement(pair.from_plan, pair.from_key)))
     g.add((node, V.toRequirement, m.requirement(pair.to_plan, pair.to_key)))
-    g.add((node, V.similarity, Literal(Decimal(str(pair.similarity)))))
+    g.add((node, V.similarity, decimal(pair.similarity)))
     g.add((node, V.relation, V.RELATION[pair.relation.value]))
     return node

@@ -32,7 +32,7 @@ from kg.lift import lift_document
 from kg.memory import give_back_freed_memory
 from kg.normalise.model import LiftedPlan, PlanSource
 from kg.pages import plan_quads
-from kg.quads import QuadWriter, RepeatFilter, drop_graph_names
+from kg.quads import QuadWriter, RepeatFilter, as_stored, drop_graph_names
 from kg.rdf import PlanWriter, provenance
 from kg.settings import Settings
 from kg.sources import find_sources, read_source
@@ -262,7 +262,7 @@ def ontology_quads(settings: Settings) -> bytes:
 def _in_graph(triples: Iterable[ox.Quad], graph: str) -> bytes:
     """Default-graph quads as N-Quads in the named graph ``graph``."""
     name = ox.NamedNode(str(graph))
-    return ox.serialize([ox.Quad(q.subject, q.predicate, q.object, name) for q in triples],
+    return ox.serialize(as_stored(ox.Quad(q.subject, q.predicate, q.object, name) for q in triples),
                         format=ox.RdfFormat.N_QUADS)
 
 

@@ -6,9 +6,11 @@ same mapping code serves `kg lift` (an rdflib Dataset) and `kg build` (this file
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
+import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
@@ -82,6 +84,24 @@ class GraphSink:
         lines.append(f"{f'<{s}>' if type(s) is URIRef else nt_term(s)} <{p}> {nt_term(o)}{self._end}")
         if len(lines) >= FLUSH_EVERY:
             self.writer.flush()
+
+
+def as_stored(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads with each typed literal in the form the store gives it back, its canonical form
+    ("1.0"^^xsd:decimal comes back as "1"): for quads parsed from files written by hand (the ontology), so
+    that graph.nq and the dumps agree with the endpoint character for character. The lifter writes its
+    literals canonically already (kg.rdf.decimal, kg.rdf.date_time)."""
+    scratch, here = ox.Store(), ox.NamedNode("urn:x-kg:canonical")
+
+    def stored(term: ox.Literal) -> ox.Literal:
+        scratch.add(ox.Quad(here, here, term))
+        (back,) = scratch
+        scratch.clear()
+        return back.object
+
+    return [ox.Quad(q.subject, q.predicate, stored(q.object), q.graph_name)
+            if isinstance(q.object, ox.Literal) and not q.object.language and q.object.datatype.value != XSD_STRING
+            else q for q in quads]
 
 
 # --- whole N-Quads files ----------------------------------------------------------------------------

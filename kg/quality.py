@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Identifier
 
 from kg.findings import Findings
+from kg.rdf import date_time, decimal
 from kg.report import complete_requirements, compact
 from kg.shacl import SEVERITY_NAMES, Result
 from kg.validate_fast import to_oxigraph
@@ -73,13 +74,13 @@ def quality_graph(findings: Findings, minter: Minter, generated: str, report_iri
     g = QualityGraph(minter.iri("graph/quality"))
     _metrics(g, minter)
     grouped = findings.by_plan()
-    stamp = Literal(generated, datatype=XSD.dateTime)
+    stamp = date_time(generated)
     for plan in findings.plans:
         entries = grouped.get(plan.slug, [])
         values: dict[str, Literal] = {}
         if plan.requirements:
             share = Decimal(complete_requirements(plan, entries)) / Decimal(plan.requirements)
-            values["complete-requirements"] = Literal(round(share, 4), datatype=XSD.decimal)
+            values["complete-requirements"] = decimal(round(share, 4))
         _add_counts(values, Counter(f.result.severity_name for f in entries),
                     _shape_counts((f.result for f in entries), ns))
         _measure(g, minter, URIRef(plan.iri), f"plan/{plan.slug}", values, stamp, report_iri)

@@ -37,6 +37,20 @@ def integer(n: int) -> Literal:
     return Literal(n)
 
 
+def decimal(value: float | Decimal) -> Literal:
+    """An xsd:decimal in its canonical form (XSD 1.1: no trailing zeros, no point in a whole number), as the
+    store writes it back, so that the dumps and the endpoint's answers agree character for character."""
+    exact = Decimal(str(value))
+    if exact == exact.to_integral_value():
+        return Literal(str(int(exact)), datatype=XSD.decimal, normalize=False)
+    return Literal(format(exact.normalize(), "f"), datatype=XSD.decimal, normalize=False)
+
+
+def date_time(stamp: str) -> Literal:
+    """An xsd:dateTime with UTC written as Z, its canonical form, as the store writes it back."""
+    return Literal(stamp[:-6] + "Z" if stamp.endswith("+00:00") else stamp, datatype=XSD.dateTime, normalize=False)
+
+
 def origin_iri(origin: Origin) -> URIRef:
     return V.Printed if origin is Origin.PRINTED else V.Inferred
 
@@ -171,7 +185,7 @@ class PlanWriter:
         self._span(r, row.span)
         g.add((r, V.alignment, V.PrintedAlignment if row.alignment is Alignment.PRINTED
                else V.ReconstructedAlignment))
-        g.add((r, V.alignmentConfidence, Literal(Decimal(str(round(row.confidence, 2))))))
+        g.add((r, V.alignmentConfidence, decimal(round(row.confidence, 2))))
         for note in row.notes:
             g.add((r, V.readerNote, zh(note)))
         for slug in req.types:
@@ -224,7 +238,7 @@ class PlanWriter:
         g.add((t, RDF.type, V.QuantitativeTarget))
         g.add((t, V.printedText, zh(target.printed)))
         g.add((t, V.comparator, Literal(target.comparator)))
-        g.add((t, V.targetValue, Literal(Decimal(str(target.value)))))
+        g.add((t, V.targetValue, decimal(target.value)))
         g.add((t, V.unit, zh(target.unit)))
         if target.measures:
             g.add((t, V.measures, zh(target.measures)))
@@ -370,8 +384,8 @@ def provenance(g: Graph, plans: Sequence[PlanSource], minter: Minter, started: s
     inputs = hashlib.sha256("".join(sorted(p.sha256 for p in plans)).encode()).hexdigest()
     activity = minter.iri(f"id/activity/lift-{inputs[:16]}")
     g.add((activity, RDF.type, V.LiftingActivity))
-    g.add((activity, PROV.startedAtTime, Literal(started, datatype=XSD.dateTime)))
-    g.add((activity, PROV.endedAtTime, Literal(ended, datatype=XSD.dateTime)))
+    g.add((activity, PROV.startedAtTime, date_time(started)))
+    g.add((activity, PROV.endedAtTime, date_time(ended)))
     for plan in plans:
         g.add((activity, PROV.used, minter.source(plan.sha256)))
         g.add((minter.plan(plan.slug), PROV.wasGeneratedBy, activity))

@@ -84,6 +84,20 @@ def test_the_dumps_hold_what_the_store_holds(built, store) -> None:
         len({q.triple for q in quads if not isinstance(q.subject, ox.BlankNode)})
 
 
+def test_the_dumps_write_each_literal_as_the_store_gives_it_back(built, store) -> None:
+    """The store keeps a literal in its canonical form ("1.0"^^xsd:decimal comes back as "1"); graph.nq and
+    the dumps made from it must use the same form, or a consumer comparing a dump with the endpoint's
+    answers as text sees two values where there is one."""
+    def typed(quads) -> set[ox.Literal]:
+        return {q.object for q in quads if isinstance(q.object, ox.Literal) and not q.object.language
+                and q.object.datatype.value != XSD_STRING}
+
+    written = typed(ox.parse(path=str(built.build_dir / "graph.nq"), format=ox.RdfFormat.N_QUADS))
+    assert {lit.datatype.value.rsplit("#", 1)[1] for lit in written} >= {"decimal", "dateTime", "date", "integer"}
+    differ = written - typed(store.quads_for_pattern(None, None, None))
+    assert not differ, sorted(str(lit) for lit in differ)[:5]
+
+
 def test_a_malformed_iri_the_store_loads_leniently_still_fails_the_dumps(tmp_path: Path) -> None:
     """load_store takes the quads without checking their IRIs again; the dumps, written from the same file
     beside validation, parse it strictly, so a malformed IRI still fails the build."""
