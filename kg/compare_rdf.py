@@ -4,7 +4,6 @@ and zw:unmatchedIn for requirements found in one plan only.
 
 from __future__ import annotations
 
-
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
